@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { ISSUER_DIRECTORY } from '../common/auth/issuer-directory.js';
+import { AgenciesController } from './agencies.controller.js';
+import { AgenciesService } from './agencies.service.js';
+import { AgencyRepository } from './agency.repository.js';
+
+@Module({
+  controllers: [AgenciesController],
+  providers: [
+    AgencyRepository,
+    AgenciesService,
+    { provide: ISSUER_DIRECTORY, useExisting: AgenciesService },
+  ],
+  exports: [AgenciesService, ISSUER_DIRECTORY],
+})
+export class AgenciesModule {}

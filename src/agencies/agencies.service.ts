@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import type { JWK } from 'jose';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import type { Issuer, IssuerDirectory } from '../common/auth/issuer-directory.js';
+import { algorithmForPublicJwk } from '../common/auth/key-algorithms.js';
+import { hasRole, type PrincipalContext } from '../common/auth/principal.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { AgencyProblems } from './agencies.problems.js';
+import { AgencyRepository, type NewKey } from './agency.repository.js';
+import type { AgencyEntity } from './agency.entity.js';
+import type { AgencyStatus } from './agency.types.js';
+import type { CreateAgencyDto, PublicKeyDto, UpdateAgencyDto } from './dto/agency-input.dto.js';
+import { AgencyDetailDto, AgencyDirectoryEntryDto, AgencyKeyDto } from './dto/agency-view.dto.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PUBLIC_JWK_MEMBERS = new Set(['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use', 'key_ops']);
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const driverError =
+    error instanceof QueryFailedError
+      ? (error.driverError as { code?: string; constraint?: string })
+      : undefined;
+  return driverError?.code === '23505' && driverError.constraint === constraint;
+}
+
+/** A JWK the broker will accept: public, allowed curve, nothing else smuggled in. */
+function toNewKey(input: PublicKeyDto): NewKey {
+  const jwk = input.jwk as JWK;
+  const members = Object.keys(jwk);
+  const alg = algorithmForPublicJwk(jwk);
+  const sizesOk = members.every(
+    (m) => typeof jwk[m as keyof JWK] !== 'string' || String(jwk[m as keyof JWK]).length <= 256,
+  );
+  if (!alg || !members.every((m) => PUBLIC_JWK_MEMBERS.has(m)) || !sizesOk) {
+    throw new DomainError(AgencyProblems.keyInvalid);
+  }
+  if (jwk.alg !== undefined && jwk.alg !== alg) throw new DomainError(AgencyProblems.keyInvalid);
+  const publicJwk: JWK =
+    alg === 'ES256'
+      ? { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }
+      : { kty: 'OKP', crv: 'Ed25519', x: jwk.x };
+  return { kid: input.kid, alg, publicJwk };
+}
+
+function toNewKeys(inputs: readonly PublicKeyDto[]): NewKey[] {
+  const kids = new Set(inputs.map((k) => k.kid));
+  if (kids.size !== inputs.length) throw new DomainError(AgencyProblems.duplicateKid);
+  return inputs.map(toNewKey);
+}
+
+/** The agency register and the trust anchors (public keys) that authentication relies on. */
+@Injectable()
+export class AgenciesService implements IssuerDirectory {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly agencies: AgencyRepository,
+  ) {}
+
+  findIssuer(agencyId: string, kid: string): Promise<Issuer | undefined> {
+    return this.agencies.findIssuer(agencyId, kid);
+  }
+
+  async listDirectory(): Promise<AgencyDirectoryEntryDto[]> {
+    return (await this.agencies.listDirectory()).map(AgencyDirectoryEntryDto.from);
+  }
+
+  /** Administrators and the agency itself see the full record; others the directory entry. */
+  async get(
+    caller: PrincipalContext,
+    id: string,
+  ): Promise<AgencyDirectoryEntryDto | AgencyDetailDto> {
+    const agency = await this.require(id);
+    if (!this.maySeeKeys(caller, agency.id)) return AgencyDirectoryEntryDto.from(agency);
+    return AgencyDetailDto.fromWithKeys(agency, await this.agencies.findKeys(agency.id));
+  }
+
+  /** Keys of another agency answer 404, as if they did not exist (DESIGN §5 isolation). */
+  async listKeys(caller: PrincipalContext, id: string): Promise<AgencyKeyDto[]> {
+    if (!this.maySeeKeys(caller, id)) throw new DomainError(AgencyProblems.notFound);
+    const agency = await this.require(id);
+    return (await this.agencies.findKeys(agency.id)).map(AgencyKeyDto.from);
+  }
+
+  async register(input: CreateAgencyDto): Promise<AgencyDetailDto> {
+    const keys = toNewKeys(input.keys ?? []);
+    return this.inTransaction(async (manager) => {
+      const agency = await this.agencies.insertAgency(
+        {
+          code: input.code,
+          nameFr: input.names.fr,
+          nameEn: input.names.en,
+          sector: input.sector,
+          jurisdiction: input.jurisdiction,
+          privacyRegime: input.privacyRegime,
+          allowedRoles: input.allowedRoles ?? ['agency_user'],
+          status: 'active',
+        },
+        manager,
+      );
+      await this.agencies.insertKeys(agency.id, keys, manager);
+      return AgencyDetailDto.fromWithKeys(agency, await this.agencies.findKeys(agency.id, manager));
+    });
+  }
+
+  async update(id: string, input: UpdateAgencyDto): Promise<AgencyDetailDto> {
+    if (!input.names && !input.jurisdiction && !input.privacyRegime && !input.allowedRoles) {
+      throw new DomainError(AgencyProblems.emptyUpdate);
+    }
+    return this.inTransaction(async (manager) => {
+      const agency = await this.requireForUpdate(id, manager);
+      if (input.names) {
+        agency.nameFr = input.names.fr;
+        agency.nameEn = input.names.en;
+      }
+      if (input.jurisdiction) agency.jurisdiction = input.jurisdiction;
+      if (input.privacyRegime) agency.privacyRegime = input.privacyRegime;
+      if (input.allowedRoles) agency.allowedRoles = input.allowedRoles;
+      const saved = await this.agencies.saveAgency(agency, manager);
+      return AgencyDetailDto.fromWithKeys(saved, await this.agencies.findKeys(id, manager));
+    });
+  }
+
+  /** Takes effect at once: the next request signed by this agency gets 401. */
+  setStatus(id: string, status: AgencyStatus): Promise<AgencyDetailDto> {
+    return this.inTransaction(async (manager) => {
+      const agency = await this.requireForUpdate(id, manager);
+      if (agency.status === status) throw new DomainError(AgencyProblems.alreadyInStatus);
+      agency.status = status;
+      const saved = await this.agencies.saveAgency(agency, manager);
+      return AgencyDetailDto.fromWithKeys(saved, await this.agencies.findKeys(id, manager));
+    });
+  }
+
+  /** Several keys at once, so an agency can publish its next key before it rotates. */
+  async addKeys(id: string, inputs: readonly PublicKeyDto[]): Promise<AgencyKeyDto[]> {
+    const keys = toNewKeys(inputs);
+    return this.inTransaction(async (manager) => {
+      await this.requireForUpdate(id, manager);
+      await this.agencies.insertKeys(id, keys, manager);
+      return (await this.agencies.findKeys(id, manager)).map(AgencyKeyDto.from);
+    });
+  }
+
+  /** Takes effect at once: a token signed with this key gets 401 from now on. */
+  revokeKey(id: string, kid: string): Promise<AgencyKeyDto> {
+    return this.inTransaction(async (manager) => {
+      await this.requireForUpdate(id, manager);
+      const key = await this.agencies.findKey(id, kid, manager);
+      if (!key) throw new DomainError(AgencyProblems.keyNotFound);
+      if (key.status === 'revoked') throw new DomainError(AgencyProblems.keyAlreadyRevoked);
+      return AgencyKeyDto.from(await this.agencies.revokeKey(key, manager));
+    });
+  }
+
+  private maySeeKeys(caller: PrincipalContext, agencyId: string): boolean {
+    return hasRole(caller, 'admin') || caller.agencyId === agencyId.toLowerCase();
+  }
+
+  private async require(id: string): Promise<AgencyEntity> {
+    const agency = UUID.test(id) ? await this.agencies.findById(id) : null;
+    if (!agency) throw new DomainError(AgencyProblems.notFound);
+    return agency;
+  }
+
+  private async requireForUpdate(id: string, manager: EntityManager): Promise<AgencyEntity> {
+    const agency = UUID.test(id) ? await this.agencies.findByIdForUpdate(id, manager) : null;
+    if (!agency) throw new DomainError(AgencyProblems.notFound);
+    return agency;
+  }
+
+  private async inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      if (isUniqueViolation(error, 'UQ_agency_code'))
+        throw new DomainError(AgencyProblems.codeTaken);
+      if (isUniqueViolation(error, 'agency_key_agency_kid_unique'))
+        throw new DomainError(AgencyProblems.keyExists);
+      throw error;
+    }
+  }
+}

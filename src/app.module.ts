@@ -1,0 +1,57 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { AgenciesModule } from './agencies/agencies.module.js';
+import { AuthGuard } from './common/auth/auth.guard.js';
+import { TokenUseStore } from './common/auth/token-use.store.js';
+import { TokenVerifier } from './common/auth/token-verifier.js';
+import { ProblemFilter } from './common/errors/problem.filter.js';
+import { LOGGER } from './common/logging/logger.provider.js';
+import type { AppConfig } from './config/app-config.js';
+import { APP_CONFIG } from './config/config.provider.js';
+import { HealthModule } from './health/health.module.js';
+
+export interface AppModuleOptions {
+  readonly config: AppConfig;
+  readonly dataSource: DataSource;
+  readonly logger: Logger;
+}
+
+/** Shared infrastructure every feature may inject: config, database, logger. */
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: options.config },
+        { provide: DataSource, useValue: options.dataSource },
+        { provide: LOGGER, useValue: options.logger },
+      ],
+      exports: [APP_CONFIG, DataSource, LOGGER],
+    };
+  }
+}
+
+/** Wiring only. Authentication is global: the issuer directory comes from the agencies feature. */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.forRoot(options), HealthModule, AgenciesModule],
+      providers: [
+        TokenUseStore,
+        TokenVerifier,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        {
+          provide: APP_FILTER,
+          useFactory: (logger: Logger) => new ProblemFilter(logger),
+          inject: [LOGGER],
+        },
+      ],
+    };
+  }
+}

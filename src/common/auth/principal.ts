@@ -1,0 +1,30 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { Role } from './roles.js';
+
+/** Who is calling: the agency whose key signed the token, the user or system, and the roles. */
+export interface PrincipalContext {
+  readonly agencyId: string;
+  readonly subject: string;
+  readonly roles: readonly Role[];
+  readonly tokenId: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: PrincipalContext;
+  }
+}
+
+export function hasRole(principal: PrincipalContext, role: Role): boolean {
+  return principal.roles.includes(role);
+}
+
+/** The authenticated caller. Only on routes that are not `@Public()`. */
+export const Principal = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): PrincipalContext => {
+    const principal = ctx.switchToHttp().getRequest<FastifyRequest>().principal;
+    if (!principal) throw new Error('@Principal() used on a route without authentication');
+    return principal;
+  },
+);

@@ -1,0 +1,5 @@
+import { Inject } from '@nestjs/common';
+
+export const LOGGER = Symbol('LOGGER');
+
+export const InjectLogger = (): ParameterDecorator => Inject(LOGGER);

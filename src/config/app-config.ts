@@ -1,0 +1,108 @@
+import { resolve } from 'node:path';
+
+export type NodeEnv = 'development' | 'test' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface AppConfig {
+  readonly nodeEnv: NodeEnv;
+  readonly host: string;
+  readonly port: number;
+  /** Set when the broker uses an external PostgreSQL; absent means embedded PostgreSQL. */
+  readonly databaseUrl: string | undefined;
+  readonly dbPoolSize: number;
+  readonly embeddedPgPort: number;
+  readonly varDir: string;
+  readonly keysDir: string;
+  readonly audience: string;
+  readonly clockSkewSeconds: number;
+  readonly maxTokenLifetimeSeconds: number;
+  readonly bodyLimitBytes: number;
+  readonly logLevel: LogLevel;
+  readonly demoSeed: boolean;
+  readonly publicUrl: string;
+}
+
+export class ConfigError extends Error {}
+
+const NODE_ENVS: readonly NodeEnv[] = ['development', 'test', 'production'];
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
+type Env = Record<string, string | undefined>;
+
+function intIn(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+  }
+  return raw as T;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'off', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL is not a valid URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  return raw;
+}
+
+/**
+ * The only place that reads the environment. Every setting is validated here, so a broker with a
+ * bad configuration refuses to start instead of running half-configured.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const nodeEnv = oneOf(env, 'NODE_ENV', NODE_ENVS, 'development');
+  const varDir = resolve(env.FILET_VAR_DIR || 'var');
+  const host = env.HOST || '127.0.0.1';
+  const port = intIn(env, 'PORT', 3000, 0, 65535);
+  const maxTokenLifetimeSeconds = intIn(env, 'FILET_MAX_TOKEN_LIFETIME_SECONDS', 300, 10, 300);
+  return Object.freeze({
+    nodeEnv,
+    host,
+    port,
+    databaseUrl: databaseUrl(env),
+    dbPoolSize: intIn(env, 'FILET_DB_POOL_SIZE', 10, 1, 200),
+    embeddedPgPort: intIn(env, 'FILET_EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    varDir,
+    keysDir: resolve(varDir, 'keys'),
+    audience: env.FILET_AUDIENCE || 'urn:filet:broker',
+    clockSkewSeconds: intIn(env, 'FILET_CLOCK_SKEW_SECONDS', 30, 0, 120),
+    maxTokenLifetimeSeconds,
+    bodyLimitBytes: intIn(env, 'FILET_BODY_LIMIT_BYTES', 262144, 1024, 10485760),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    demoSeed: flag(env, 'FILET_DEMO_SEED', nodeEnv !== 'production'),
+    publicUrl: env.FILET_PUBLIC_URL || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+  });
+}

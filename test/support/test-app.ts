@@ -1,0 +1,90 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.factory.js';
+import { createLogger } from '../../src/common/logging/logger.js';
+import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
+import { createDataSource } from '../../src/database.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export interface HttpResult<T = Record<string, unknown>> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+  readonly text: string;
+}
+
+export interface RequestOptions {
+  readonly token?: string;
+  readonly body?: unknown;
+  /** Sent as is, without JSON encoding. */
+  readonly rawBody?: string;
+  readonly headers?: Record<string, string>;
+}
+
+export interface TestApp {
+  readonly app: NestFastifyApplication;
+  readonly baseUrl: string;
+  readonly config: AppConfig;
+  readonly dataSource: DataSource;
+  readonly database: TestDatabase;
+  request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options?: RequestOptions,
+  ): Promise<HttpResult<T>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real broker on a real port, over a fresh clone of the migrated template database. Requests
+ * go over real HTTP with `fetch`.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: database.url, ...env });
+  const dataSource = createDataSource({ url: database.url, poolSize: 4 });
+  await dataSource.initialize();
+  const app = await createApp({ config, dataSource, logger: createLogger({ level: 'silent' }) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  async function request<T>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T, text };
+  }
+
+  return {
+    app,
+    baseUrl,
+    config,
+    dataSource,
+    database,
+    request,
+    async close() {
+      await app.close();
+      await dataSource.destroy();
+      await database.drop();
+    },
+  };
+}
