@@ -26,7 +26,7 @@ export class AgencyKeyEntity {
   agencyId: string;
 
   @ManyToOne('AgencyEntity', (agency: AgencyEntity) => agency.keys, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'agency_id' })
+  @JoinColumn({ name: 'agency_id', foreignKeyConstraintName: 'FK_agency_key_agency' })
   agency?: AgencyEntity;
 
   @Column({ type: 'text' })

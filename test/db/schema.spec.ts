@@ -1,0 +1,41 @@
+import { schemaDrift } from '../../src/common/db/schema-drift.js';
+import { createDataSource } from '../../src/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+describe('schema discipline', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('the migrated schema is exactly what the entities describe (no drift either way)', async () => {
+    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    await dataSource.initialize();
+    try {
+      expect(await schemaDrift(dataSource)).toEqual([]);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('detects drift: a column the entities expect but no migration created', async () => {
+    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    await dataSource.initialize();
+    try {
+      await dataSource.query('ALTER TABLE agency DROP COLUMN jurisdiction');
+      const drift = await schemaDrift(dataSource);
+      expect(drift.some((q) => q.includes('"jurisdiction"'))).toBe(true);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('synchronize is never on', () => {
+    const dataSource = createDataSource({ url: database.url });
+    expect(dataSource.options.synchronize).toBe(false);
+    expect(dataSource.options.migrationsRun).toBe(false);
+  });
+});
