@@ -23,8 +23,18 @@ export default tseslint.config(
   prettier,
   {
     // Outside the broker's runtime: tooling, tests and CLIs may read the environment and print.
-    files: ['src/config/**', 'test/**', 'bench/**', 'scripts/**', 'src/cli/**', '*.js', '**/*.cjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable' } },
+    files: [
+      'src/config/**',
+      'src/main.ts',
+      'test/**',
+      'bench/**',
+      'scripts/**',
+      'src/cli/**',
+      '*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+    ],
+    languageOptions: { globals: { require: 'readonly', module: 'writable', fetch: 'readonly' } },
     rules: {
       'no-restricted-properties': 'off',
       'no-console': 'off',

@@ -33,11 +33,15 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     {
       logger: new NestPinoLogger(options.logger),
       abortOnError: false,
+      // Fastify's own JSON parser (with the body limit and poisoning checks above) is the only one.
+      bodyParser: false,
     },
   );
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
+  // JSON only: a text/plain or form body must be refused (415), not validated as a string or a form.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', async (request, reply) => {
     (request as FastifyRequest & { startedAt?: bigint }).startedAt = process.hrtime.bigint();
     void reply.headers({

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { JWK } from 'jose';
+import { importJWK, type JWK } from 'jose';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import type { Issuer, IssuerDirectory } from '../common/auth/issuer-directory.js';
 import { algorithmForPublicJwk } from '../common/auth/key-algorithms.js';
@@ -14,6 +14,8 @@ import { AgencyDetailDto, AgencyDirectoryEntryDto, AgencyKeyDto } from './dto/ag
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PUBLIC_JWK_MEMBERS = new Set(['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use', 'key_ops']);
+// A P-256 coordinate or an Ed25519 public key: 32 bytes, unpadded base64url.
+const COORDINATE = /^[A-Za-z0-9_-]{43}$/;
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   const driverError =
@@ -23,8 +25,8 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   return driverError?.code === '23505' && driverError.constraint === constraint;
 }
 
-/** A JWK the broker will accept: public, allowed curve, nothing else smuggled in. */
-function toNewKey(input: PublicKeyDto): NewKey {
+/** A JWK the broker will accept: public, allowed curve, a real point, nothing else smuggled in. */
+async function toNewKey(input: PublicKeyDto): Promise<NewKey> {
   const jwk = input.jwk as JWK;
   const members = Object.keys(jwk);
   const alg = algorithmForPublicJwk(jwk);
@@ -39,13 +41,22 @@ function toNewKey(input: PublicKeyDto): NewKey {
     alg === 'ES256'
       ? { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }
       : { kty: 'OKP', crv: 'Ed25519', x: jwk.x };
+  const coordinates = alg === 'ES256' ? [jwk.x, jwk.y] : [jwk.x];
+  if (!coordinates.every((c) => typeof c === 'string' && COORDINATE.test(c))) {
+    throw new DomainError(AgencyProblems.keyInvalid);
+  }
+  try {
+    await importJWK(publicJwk, alg); // refuses a point that is not on the curve
+  } catch {
+    throw new DomainError(AgencyProblems.keyInvalid);
+  }
   return { kid: input.kid, alg, publicJwk };
 }
 
-function toNewKeys(inputs: readonly PublicKeyDto[]): NewKey[] {
+async function toNewKeys(inputs: readonly PublicKeyDto[]): Promise<NewKey[]> {
   const kids = new Set(inputs.map((k) => k.kid));
   if (kids.size !== inputs.length) throw new DomainError(AgencyProblems.duplicateKid);
-  return inputs.map(toNewKey);
+  return Promise.all(inputs.map(toNewKey));
 }
 
 /** The agency register and the trust anchors (public keys) that authentication relies on. */
@@ -82,7 +93,7 @@ export class AgenciesService implements IssuerDirectory {
   }
 
   async register(input: CreateAgencyDto): Promise<AgencyDetailDto> {
-    const keys = toNewKeys(input.keys ?? []);
+    const keys = await toNewKeys(input.keys ?? []);
     return this.inTransaction(async (manager) => {
       const agency = await this.agencies.insertAgency(
         {
@@ -133,7 +144,7 @@ export class AgenciesService implements IssuerDirectory {
 
   /** Several keys at once, so an agency can publish its next key before it rotates. */
   async addKeys(id: string, inputs: readonly PublicKeyDto[]): Promise<AgencyKeyDto[]> {
-    const keys = toNewKeys(inputs);
+    const keys = await toNewKeys(inputs);
     return this.inTransaction(async (manager) => {
       await this.requireForUpdate(id, manager);
       await this.agencies.insertKeys(id, keys, manager);

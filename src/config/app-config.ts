@@ -20,6 +20,14 @@ export interface AppConfig {
   readonly logLevel: LogLevel;
   readonly demoSeed: boolean;
   readonly publicUrl: string;
+  /** Role the broker's connections run as; empty to stay the login role. */
+  readonly dbRole: string;
+  /** The broker's audit signing keys (Ed25519): generated on first start when missing. */
+  readonly auditKeyFile: string;
+  /** A checkpoint is issued every N records… */
+  readonly checkpointEveryRecords: number;
+  /** …or every T seconds when anything was appended since the last one. */
+  readonly checkpointEverySeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -104,5 +112,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     demoSeed: flag(env, 'FILET_DEMO_SEED', nodeEnv !== 'production'),
     publicUrl: env.FILET_PUBLIC_URL || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    dbRole: env.FILET_DB_ROLE ?? 'filet_app',
+    auditKeyFile: resolve(
+      env.FILET_AUDIT_KEY_FILE || resolve(varDir, 'keys', 'broker-audit-keys.json'),
+    ),
+    checkpointEveryRecords: intIn(env, 'FILET_CHECKPOINT_EVERY_RECORDS', 1000, 1, 10_000_000),
+    checkpointEverySeconds: intIn(env, 'FILET_CHECKPOINT_EVERY_SECONDS', 60, 1, 86_400),
   });
 }

@@ -124,3 +124,16 @@ export async function createAgency(
       mintToken({ key, issuer: agency.id, roles, ...extra }),
   };
 }
+
+/** A valid `POST /v1/agencies` body with a fresh code and no keys; override any field. */
+export function registrationBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const code = `reg-${randomBytes(4).toString('hex')}`;
+  return {
+    code,
+    names: { fr: `Maison d’hébergement ${code}`, en: `Shelter ${code}` },
+    sector: 'shelter',
+    jurisdiction: 'CA-QC',
+    privacyRegime: 'QC-P-39.1',
+    ...overrides,
+  };
+}

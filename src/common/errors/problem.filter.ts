@@ -20,14 +20,15 @@ export class ProblemFilter implements ExceptionFilter {
       instance: request.url.split('?')[0],
     });
     if (problem.unexpected) {
+      const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
       this.logger.error(
         {
           event: 'request.failed',
           requestId: String(request.id),
           code: problem.body.code,
-          errorName: error instanceof Error ? error.constructor.name : typeof error,
-          pgCode: (error as { code?: unknown } | undefined)?.code,
-          stack: stackFrames(error),
+          errorName: cause instanceof Error ? cause.constructor.name : typeof cause,
+          pgCode: (cause as { code?: unknown } | undefined)?.code,
+          stack: stackFrames(cause),
         },
         'request failed',
       );

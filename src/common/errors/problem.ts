@@ -111,7 +111,6 @@ export interface ProblemContext {
 export function toProblem(error: unknown, context: ProblemContext): ProblemResponse {
   let definition: ProblemDefinition;
   let options: DomainError['options'] = {};
-  let unexpected = false;
   if (error instanceof DomainError) {
     definition = error.problem;
     options = error.options;
@@ -119,15 +118,13 @@ export function toProblem(error: unknown, context: ProblemContext): ProblemRespo
     // Fastify's own errors (body too large, bad JSON…) arrive wrapped, with the original as cause.
     definition =
       fromTransportError((error as { cause?: unknown }).cause) ?? fromHttpException(error);
-    unexpected = definition.status >= 500;
   } else if (isDatabaseUnavailable(error)) {
     definition = CommonProblems.unavailable;
-    unexpected = true;
   } else {
-    const transport = fromTransportError(error);
-    definition = transport ?? CommonProblems.internal;
-    unexpected = transport === undefined;
+    definition = fromTransportError(error) ?? CommonProblems.internal;
   }
+  // Server-side failures deserve a log line (kind and stack only); client mistakes do not.
+  const unexpected = definition.status >= 500;
   const headers: Record<string, string> = {
     'content-type': PROBLEM_CONTENT_TYPE,
     'content-language': context.language,
