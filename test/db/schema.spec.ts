@@ -1,4 +1,4 @@
-import { schemaDrift } from '../../src/common/db/schema-drift.js';
+import { GIN_INDEXES, schemaDrift } from '../../src/common/db/schema-drift.js';
 import { createDataSource } from '../../src/database.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -28,6 +28,21 @@ describe('schema discipline', () => {
       await dataSource.query('ALTER TABLE agency DROP COLUMN jurisdiction');
       const drift = await schemaDrift(dataSource);
       expect(drift.some((q) => q.includes('"jurisdiction"'))).toBe(true);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('the array indexes TypeORM cannot describe exist, as GIN indexes', async () => {
+    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    await dataSource.initialize();
+    try {
+      const rows: { indexname: string; indexdef: string }[] = await dataSource.query(
+        'SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY($1)',
+        [GIN_INDEXES],
+      );
+      expect(rows.map((r) => r.indexname).sort()).toEqual([...GIN_INDEXES].sort());
+      for (const row of rows) expect(row.indexdef).toContain('USING gin');
     } finally {
       await dataSource.destroy();
     }

@@ -1,0 +1,99 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, Roles } from '../common/auth/access.decorator.js';
+import { Principal, type PrincipalContext } from '../common/auth/principal.js';
+import { NonNegativeIntPipe } from '../common/validation/int-param.pipe.js';
+import { Audit } from './audit-context.js';
+import { AuditLog } from './audit-log.js';
+import {
+  AuditProofsService,
+  type ConsistencyProofView,
+  type InclusionProofView,
+} from './audit-proofs.service.js';
+import { AuditProblems } from './audit.problems.js';
+import type { AuditContext } from './audit.types.js';
+import { AuditSigner } from './audit-signer.js';
+import type { PublishedKey } from './broker-keys.js';
+import { CheckpointsService, type Checkpoint } from './checkpoints.service.js';
+import {
+  CheckpointListQueryDto,
+  ConsistencyQueryDto,
+  InclusionQueryDto,
+} from './dto/audit-query.dto.js';
+import { DomainError } from '../common/errors/domain-error.js';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/audit')
+export class AuditController {
+  constructor(
+    private readonly proofs: AuditProofsService,
+    private readonly checkpoints: CheckpointsService,
+    private readonly signer: AuditSigner,
+    private readonly log: AuditLog,
+  ) {}
+
+  @Get('keys')
+  @Authenticated()
+  @ApiOkResponse({
+    description: "The broker's audit public keys, current and retired (JWK, Ed25519).",
+  })
+  keys(): { keys: readonly PublishedKey[] } {
+    return { keys: this.signer.publishedKeys };
+  }
+
+  @Get('checkpoints')
+  @Authenticated()
+  @ApiOkResponse({ description: 'Signed checkpoints, newest first; `before` pages back.' })
+  async listCheckpoints(@Query() query: CheckpointListQueryDto): Promise<{ items: Checkpoint[] }> {
+    return { items: await this.checkpoints.list(query.limit ?? 50, query.before) };
+  }
+
+  @Get('checkpoints/latest')
+  @Authenticated()
+  @ApiOkResponse({ description: 'The latest signed checkpoint.' })
+  async latestCheckpoint(): Promise<Checkpoint> {
+    const latest = await this.checkpoints.latest();
+    if (!latest) throw new DomainError(AuditProblems.noCheckpoint);
+    return latest;
+  }
+
+  @Post('checkpoints')
+  @HttpCode(200)
+  @Roles('privacy_officer', 'admin')
+  @ApiOkResponse({
+    description:
+      'Issues a checkpoint of the log as it is now (on demand), and records that it did.',
+  })
+  async issueCheckpoint(@Audit() ctx: AuditContext): Promise<Checkpoint> {
+    const checkpoint = await this.checkpoints.issue();
+    if (!checkpoint) throw new DomainError(AuditProblems.noCheckpoint);
+    await this.log.record(ctx, {
+      action: 'audit.checkpoint.issue',
+      outcome: 'success',
+      targets: { treeSize: checkpoint.treeSize },
+    });
+    return checkpoint;
+  }
+
+  @Get('records/:seq/proof')
+  @Authenticated()
+  @ApiOkResponse({
+    description:
+      'RFC 6962 inclusion proof of one record against a tree size (default: latest checkpoint).',
+  })
+  inclusion(
+    @Principal() caller: PrincipalContext,
+    @Param('seq', NonNegativeIntPipe) seq: number,
+    @Query() query: InclusionQueryDto,
+  ): Promise<InclusionProofView> {
+    return this.proofs.inclusion(caller, seq, query.treeSize);
+  }
+
+  @Get('consistency')
+  @Authenticated()
+  @ApiOkResponse({ description: 'RFC 6962 consistency proof between two tree sizes.' })
+  consistency(@Query() query: ConsistencyQueryDto): Promise<ConsistencyProofView> {
+    return this.proofs.consistency(query.from, query.to);
+  }
+}

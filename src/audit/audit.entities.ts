@@ -1,0 +1,87 @@
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** One audit record: an RFC 6962 leaf (`leaf` is its RFC 8785 canonical JSON) plus search columns. */
+@Entity({ name: 'audit_record' })
+@Index('audit_record_parties_idx', ['parties'])
+@Index('audit_record_person_ids_idx', ['personIds'])
+@Index('audit_record_case_id_idx', ['caseId'])
+@Index('audit_record_recorded_at_idx', ['recordedAt'])
+export class AuditRecordEntity {
+  @PrimaryColumn({ type: 'bigint' })
+  seq: string;
+
+  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  recordedAt: Date;
+
+  @Column({ type: 'text' })
+  leaf: string;
+
+  @Column({ name: 'leaf_hash', type: 'bytea' })
+  leafHash: Buffer;
+
+  @Column({ type: 'text' })
+  action: string;
+
+  @Column({ type: 'text' })
+  outcome: string;
+
+  @Column({ name: 'actor_agency_id', type: 'uuid', nullable: true })
+  actorAgencyId: string | null;
+
+  @Column({ type: 'uuid', array: true })
+  parties: string[];
+
+  @Column({ name: 'case_id', type: 'uuid', nullable: true })
+  caseId: string | null;
+
+  @Column({ name: 'person_ids', type: 'uuid', array: true })
+  personIds: string[];
+
+  @Column({ type: 'text', nullable: true })
+  basis: string | null;
+}
+
+/** A perfect subtree hash (level ≥ 1) covering leaves [idx·2^level, (idx+1)·2^level). */
+@Entity({ name: 'audit_node' })
+export class AuditNodeEntity {
+  @PrimaryColumn({ type: 'smallint' })
+  level: number;
+
+  @PrimaryColumn({ type: 'bigint' })
+  idx: string;
+
+  @Column({ type: 'bytea' })
+  hash: Buffer;
+}
+
+/** The single tree head row; its row lock is what serialises appends across broker instances. */
+@Entity({ name: 'audit_head' })
+@Check('audit_head_single_row', `"id" = 1`)
+export class AuditHeadEntity {
+  @PrimaryColumn({ type: 'smallint' })
+  id: number;
+
+  @Column({ type: 'bigint' })
+  size: string;
+
+  @Column({ type: 'bytea', array: true })
+  frontier: Buffer[];
+}
+
+@Entity({ name: 'audit_checkpoint' })
+export class AuditCheckpointEntity {
+  @PrimaryColumn({ name: 'tree_size', type: 'bigint' })
+  treeSize: string;
+
+  @Column({ name: 'root_hash', type: 'bytea' })
+  rootHash: Buffer;
+
+  @Column({ name: 'issued_at', type: 'timestamptz' })
+  issuedAt: Date;
+
+  @Column({ name: 'key_id', type: 'text' })
+  keyId: string;
+
+  @Column({ type: 'text' })
+  jws: string;
+}

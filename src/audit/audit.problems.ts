@@ -1,0 +1,33 @@
+import { defineProblems } from '../common/errors/domain-error.js';
+
+export const AuditProblems = defineProblems({
+  unavailable: {
+    code: 'audit.unavailable',
+    status: 503,
+    title: {
+      fr: 'Le journal d’audit est indisponible : l’action n’a pas eu lieu et rien n’a été communiqué. Réessayez.',
+      en: 'The audit log is unavailable: the action did not happen and nothing was disclosed. Try again.',
+    },
+  },
+  recordNotFound: {
+    code: 'audit.record_not_found',
+    status: 404,
+    title: { fr: 'Enregistrement d’audit introuvable.', en: 'Audit record not found.' },
+  },
+  badTreeSize: {
+    code: 'audit.bad_tree_size',
+    status: 400,
+    title: {
+      fr: 'Taille d’arbre invalide : elle doit couvrir l’enregistrement et ne pas dépasser la taille du journal.',
+      en: 'Invalid tree size: it must cover the record and not exceed the size of the log.',
+    },
+  },
+  noCheckpoint: {
+    code: 'audit.no_checkpoint',
+    status: 404,
+    title: {
+      fr: 'Aucun point de contrôle n’a encore été émis.',
+      en: 'No checkpoint has been issued yet.',
+    },
+  },
+});

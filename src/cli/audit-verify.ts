@@ -1,0 +1,153 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { EXPORT_FORMAT, type ExportLine } from '../audit/audit-export.js';
+import type { PublishedKey } from '../audit/broker-keys.js';
+import { LogVerifier, type VerifyProblem } from '../audit/core/log-verifier.js';
+
+const USAGE = `Usage: npm run audit:verify -- <export.ndjson> [--trust <keys.json>] [--receipt <jws>]... [--receipts <file>]
+  Vérifie hors ligne un export du journal d'audit : chaque feuille, chaque point de contrôle signé, les reçus.
+  Verifies an audit log export offline: every leaf, every signed checkpoint, any receipts.
+  --trust     the broker's public keys (the JSON of GET /v1/audit/keys), obtained separately.
+              Without it the keys inside the export are trusted, and a forgery signed with another
+              key would pass: always give it for evidence.`;
+
+const MESSAGES: Record<VerifyProblem['code'], { fr: string; en: string }> = {
+  'record.missing': { fr: 'enregistrement manquant', en: 'record missing' },
+  'record.out_of_order': { fr: 'enregistrement hors séquence', en: 'record out of sequence' },
+  'record.unreadable': {
+    fr: 'enregistrement illisible ou non canonique',
+    en: 'record unreadable or not canonical',
+  },
+  'record.seq_mismatch': { fr: 'numéro de séquence altéré', en: 'sequence number altered' },
+  'record.hash_mismatch': { fr: 'empreinte de feuille altérée', en: 'leaf hash altered' },
+  'checkpoint.bad_signature': {
+    fr: 'signature de point de contrôle invalide',
+    en: 'checkpoint signature invalid',
+  },
+  'checkpoint.wrong_log': {
+    fr: 'point de contrôle d’un autre journal',
+    en: 'checkpoint of another log',
+  },
+  'checkpoint.root_mismatch': {
+    fr: 'racine différente de la racine signée',
+    en: 'root differs from the signed root',
+  },
+  'checkpoint.beyond_log': {
+    fr: 'point de contrôle au-delà de la fin du journal (fin tronquée)',
+    en: 'checkpoint beyond the end of the log (tail truncated)',
+  },
+  'receipt.bad_signature': { fr: 'signature de reçu invalide', en: 'receipt signature invalid' },
+  'receipt.not_in_log': { fr: 'reçu absent du journal', en: 'receipt not in the log' },
+  'log.size_mismatch': {
+    fr: 'taille du journal différente de l’en-tête',
+    en: 'log size differs from its header',
+  },
+};
+
+function keysFrom(json: unknown): PublishedKey[] {
+  const keys = (json as { keys?: unknown }).keys ?? json;
+  if (!Array.isArray(keys))
+    throw new Error('--trust: expected {"keys": [...]} or an array of keys');
+  return keys as PublishedKey[];
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        trust: { type: 'string' },
+        receipt: { type: 'string', multiple: true },
+        receipts: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length !== 1) {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const receipts = [...(values.receipt ?? [])];
+  if (values.receipts)
+    receipts.push(...(await readFile(values.receipts, 'utf8')).split(/\s+/).filter(Boolean));
+  const trusted = values.trust
+    ? keysFrom(JSON.parse(await readFile(values.trust, 'utf8')))
+    : undefined;
+
+  const lines = createInterface({
+    input: createReadStream(positionals[0], 'utf8'),
+    crlfDelay: Infinity,
+  });
+  let header: Extract<ExportLine, { type: typeof EXPORT_FORMAT }> | undefined;
+  const exportKeys: PublishedKey[] = [];
+  const checkpoints: string[] = [];
+  let verifier: LogVerifier | undefined;
+  let lineNo = 0;
+  for await (const text of lines) {
+    lineNo++;
+    if (!text.trim()) continue;
+    const line = JSON.parse(text) as ExportLine;
+    if (lineNo === 1) {
+      if (line.type !== EXPORT_FORMAT) throw new Error('not a Filet audit export (first line)');
+      header = line;
+    } else if (line.type === 'key') {
+      const { type: _type, ...key } = line;
+      exportKeys.push(key);
+    } else if (line.type === 'checkpoint') {
+      checkpoints.push(line.jws);
+    } else if (line.type === 'record') {
+      verifier ??= await LogVerifier.create({
+        trusted: trusted ?? exportKeys,
+        checkpoints,
+        receipts,
+        log: header?.log,
+      });
+      if (!verifier.addRecord(line.seq, line.leaf, line.leafHash)) break;
+    }
+  }
+  verifier ??= await LogVerifier.create({
+    trusted: trusted ?? exportKeys,
+    checkpoints,
+    receipts,
+    log: header?.log,
+  });
+  const report = verifier.finish(header?.treeSize);
+
+  if (!trusted) {
+    console.warn(
+      'Attention : clés prises dans l’export lui-même (--trust absent). / Warning: keys taken from the export itself (no --trust).',
+    );
+  }
+  if (report.ok) {
+    console.log(
+      `OK — ${report.recordsChecked} enregistrements, ${report.checkpointsChecked} points de contrôle, ${report.receiptsChecked} reçus vérifiés. / ` +
+        `${report.recordsChecked} records, ${report.checkpointsChecked} checkpoints, ${report.receiptsChecked} receipts verified.`,
+    );
+    return 0;
+  }
+  const problem = report.firstProblem!;
+  const where = [
+    problem.seq !== undefined ? `seq ${problem.seq}` : '',
+    problem.treeSize !== undefined ? `treeSize ${problem.treeSize}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const message = MESSAGES[problem.code];
+  console.error(`ÉCHEC / FAILED: ${problem.code} (${where}) — ${message.fr} / ${message.en}`);
+  return 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`Erreur / error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  },
+);
