@@ -5,9 +5,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppModule, type AppModuleOptions } from './app.module.js';
+import { AuditSigner } from './audit/audit-signer.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 
+export const RECEIPT_HEADER = 'filet-audit-receipt';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 
 /** A caller's request id is kept when it is a plain token, so their logs and ours line up. */
@@ -51,6 +53,17 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
     });
+  });
+  // Every response that caused an audit record carries its signed receipt (DESIGN §4), errors too:
+  // a refused token is recorded, and the refusal says where.
+  const signer = app.get(AuditSigner);
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    const receipts = request.audit?.receipts;
+    if (receipts?.length) {
+      const signed = await Promise.all(receipts.map((claims) => signer.signReceipt(claims)));
+      void reply.header(RECEIPT_HEADER, signed.join(', '));
+    }
+    return payload;
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const startedAt = (request as FastifyRequest & { startedAt?: bigint }).startedAt;

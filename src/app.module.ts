@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AgenciesModule } from './agencies/agencies.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthGuard } from './common/auth/auth.guard.js';
 import { TokenUseStore } from './common/auth/token-use.store.js';
 import { TokenVerifier } from './common/auth/token-verifier.js';
@@ -41,7 +42,7 @@ export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(options), HealthModule, AgenciesModule],
+      imports: [CoreModule.forRoot(options), AuditModule, HealthModule, AgenciesModule],
       providers: [
         TokenUseStore,
         TokenVerifier,

@@ -1,19 +1,24 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { DataSource } from 'typeorm';
 import { AgenciesService } from './agencies/agencies.service.js';
 import { createApp } from './app.factory.js';
-import { openDatabase, type OpenDatabase } from './common/db/database-runtime.js';
-import { migrate } from './common/db/migrate.js';
+import { printBanner } from './cli/banner.js';
+import { openDatabaseServer, type DatabaseServer } from './common/db/database-runtime.js';
+import { migrateDatabase } from './common/db/migrate.js';
 import { createLogger } from './common/logging/logger.js';
 import { loadConfig } from './config/app-config.js';
+import { createDataSource } from './database.js';
 import { readDemoKeys } from './demo/demo-keys.js';
 import { seedDemoNetwork } from './demo/demo-seed.js';
-import { printBanner } from './cli/banner.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
-  let database: OpenDatabase | undefined;
+  let server: DatabaseServer | undefined;
+  let dataSource: DataSource | undefined;
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
   let closing = false;
 
   // Ordered shutdown: stop taking requests, close the pool, then stop the embedded PostgreSQL.
@@ -22,39 +27,49 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info({ event: 'shutdown' }, `${signal}: arrêt / stopping`);
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
+    setTimeout(() => process.exit(1), 15_000).unref();
     try {
       await app?.close();
-      await database?.close();
+      if (dataSource?.isInitialized) await dataSource.destroy();
+      await server?.stop();
       console.log('Filet arrêté proprement. / Filet stopped cleanly.');
       process.exit(0);
     } catch {
       process.exit(1);
     }
   };
-  let app: Awaited<ReturnType<typeof createApp>> | undefined;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.removeAllListeners(signal);
     process.on(signal, () => void shutdown(signal));
   }
 
   try {
-    database = await openDatabase(config);
-    const applied = await migrate(database.dataSource);
+    server = await openDatabaseServer(config);
+    // Migrations run as the login role (the schema owner); the broker then runs as `filet_app`.
+    const applied = await migrateDatabase(server.url);
     logger.info(
-      { event: 'migrations', migrations: applied, embedded: database.embedded },
+      { event: 'migrations', migrations: applied, embedded: server.embedded },
       'migrations applied',
     );
-    app = await createApp({ config, dataSource: database.dataSource, logger });
+    dataSource = createDataSource({
+      url: server.url,
+      poolSize: config.dbPoolSize,
+      role: config.dbRole || undefined,
+    });
+    await dataSource.initialize();
+    app = await createApp({ config, dataSource, logger });
     await app.init();
     const seed = config.demoSeed
-      ? await seedDemoNetwork(app.get(AgenciesService), config.keysDir)
+      ? await seedDemoNetwork(app.get(AgenciesService), config.keysDir, {
+          actor: { agencyId: null, subject: 'filet-demo-seed', roles: ['admin'] },
+          requestId: `seed-${randomUUID()}`,
+          receipts: [],
+        })
       : { seeded: false, agencies: 0 };
     await app.listen({ port: config.port, host: config.host });
     printBanner({
       config,
-      embedded: database.embedded,
+      embedded: server.embedded,
       seeded: seed.seeded,
       demoKeys: config.demoSeed ? await readDemoKeys(config.keysDir) : [],
       readyMs: Math.round(performance.now()),
@@ -64,7 +79,8 @@ async function main(): Promise<void> {
       `Filet n'a pas pu démarrer / Filet could not start: ${error instanceof Error ? error.message : String(error)}`,
     );
     await app?.close().catch(() => undefined);
-    await database?.close().catch(() => undefined);
+    if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
     process.exit(1);
   }
 }

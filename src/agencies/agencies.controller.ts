@@ -7,6 +7,8 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { Authenticated, Roles } from '../common/auth/access.decorator.js';
+import { Audit } from '../audit/audit-context.js';
+import type { AuditContext } from '../audit/audit.types.js';
 import { Principal, type PrincipalContext } from '../common/auth/principal.js';
 import { AgenciesService } from './agencies.service.js';
 import {
@@ -43,8 +45,8 @@ export class AgenciesController {
   @Post()
   @Roles('admin')
   @ApiOkResponse({ type: AgencyDetailDto })
-  register(@Body() body: CreateAgencyDto): Promise<AgencyDetailDto> {
-    return this.agencies.register(body);
+  register(@Audit() ctx: AuditContext, @Body() body: CreateAgencyDto): Promise<AgencyDetailDto> {
+    return this.agencies.register(ctx, body);
   }
 
   @Get(':id')
@@ -69,24 +71,36 @@ export class AgenciesController {
   @Patch(':id')
   @Roles('admin')
   @ApiOkResponse({ type: AgencyDetailDto })
-  update(@Param('id') id: string, @Body() body: UpdateAgencyDto): Promise<AgencyDetailDto> {
-    return this.agencies.update(id, body);
+  update(
+    @Audit() ctx: AuditContext,
+    @Param('id') id: string,
+    @Body() body: UpdateAgencyDto,
+  ): Promise<AgencyDetailDto> {
+    return this.agencies.update(ctx, id, body);
   }
 
   @Post(':id/suspend')
   @HttpCode(200)
   @Roles('admin')
   @ApiOkResponse({ type: AgencyDetailDto })
-  suspend(@Param('id') id: string, @Body() _body: StatusChangeDto): Promise<AgencyDetailDto> {
-    return this.agencies.setStatus(id, 'suspended');
+  suspend(
+    @Audit() ctx: AuditContext,
+    @Param('id') id: string,
+    @Body() body: StatusChangeDto,
+  ): Promise<AgencyDetailDto> {
+    return this.agencies.setStatus(ctx, id, 'suspended', body.reason);
   }
 
   @Post(':id/reactivate')
   @HttpCode(200)
   @Roles('admin')
   @ApiOkResponse({ type: AgencyDetailDto })
-  reactivate(@Param('id') id: string, @Body() _body: StatusChangeDto): Promise<AgencyDetailDto> {
-    return this.agencies.setStatus(id, 'active');
+  reactivate(
+    @Audit() ctx: AuditContext,
+    @Param('id') id: string,
+    @Body() body: StatusChangeDto,
+  ): Promise<AgencyDetailDto> {
+    return this.agencies.setStatus(ctx, id, 'active', body.reason);
   }
 
   @Get(':id/keys')
@@ -105,8 +119,12 @@ export class AgenciesController {
   @Post(':id/keys')
   @Roles('admin')
   @ApiOkResponse({ type: [AgencyKeyDto] })
-  addKeys(@Param('id') id: string, @Body() body: AddKeysDto): Promise<AgencyKeyDto[]> {
-    return this.agencies.addKeys(id, body.keys);
+  addKeys(
+    @Audit() ctx: AuditContext,
+    @Param('id') id: string,
+    @Body() body: AddKeysDto,
+  ): Promise<AgencyKeyDto[]> {
+    return this.agencies.addKeys(ctx, id, body.keys);
   }
 
   @Post(':id/keys/:kid/revoke')
@@ -114,10 +132,11 @@ export class AgenciesController {
   @Roles('admin')
   @ApiOkResponse({ type: AgencyKeyDto })
   revokeKey(
+    @Audit() ctx: AuditContext,
     @Param('id') id: string,
     @Param('kid') kid: string,
-    @Body() _body: RevokeKeyDto,
+    @Body() body: RevokeKeyDto,
   ): Promise<AgencyKeyDto> {
-    return this.agencies.revokeKey(id, kid);
+    return this.agencies.revokeKey(ctx, id, kid, body.reason);
   }
 }

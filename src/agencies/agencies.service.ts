@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { importJWK, type JWK } from 'jose';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { type EntityManager, QueryFailedError } from 'typeorm';
+import { AuditLog, type AuditedTransaction } from '../audit/audit-log.js';
+import type { AuditContext } from '../audit/audit.types.js';
 import type { Issuer, IssuerDirectory } from '../common/auth/issuer-directory.js';
 import { algorithmForPublicJwk } from '../common/auth/key-algorithms.js';
 import { hasRole, type PrincipalContext } from '../common/auth/principal.js';
@@ -63,7 +65,7 @@ async function toNewKeys(inputs: readonly PublicKeyDto[]): Promise<NewKey[]> {
 @Injectable()
 export class AgenciesService implements IssuerDirectory {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly audit: AuditLog,
     private readonly agencies: AgencyRepository,
   ) {}
 
@@ -92,9 +94,9 @@ export class AgenciesService implements IssuerDirectory {
     return (await this.agencies.findKeys(agency.id)).map(AgencyKeyDto.from);
   }
 
-  async register(input: CreateAgencyDto): Promise<AgencyDetailDto> {
+  async register(ctx: AuditContext, input: CreateAgencyDto): Promise<AgencyDetailDto> {
     const keys = await toNewKeys(input.keys ?? []);
-    return this.inTransaction(async (manager) => {
+    return this.inTransaction(ctx, async ({ manager, record }) => {
       const agency = await this.agencies.insertAgency(
         {
           code: input.code,
@@ -109,15 +111,24 @@ export class AgenciesService implements IssuerDirectory {
         manager,
       );
       await this.agencies.insertKeys(agency.id, keys, manager);
-      return AgencyDetailDto.fromWithKeys(agency, await this.agencies.findKeys(agency.id, manager));
+      const view = AgencyDetailDto.fromWithKeys(
+        agency,
+        await this.agencies.findKeys(agency.id, manager),
+      );
+      await record({
+        action: 'agency.register',
+        outcome: 'success',
+        targets: { agencyId: agency.id, keyIds: keys.map((k) => k.kid) },
+      });
+      return view;
     });
   }
 
-  async update(id: string, input: UpdateAgencyDto): Promise<AgencyDetailDto> {
+  async update(ctx: AuditContext, id: string, input: UpdateAgencyDto): Promise<AgencyDetailDto> {
     if (!input.names && !input.jurisdiction && !input.privacyRegime && !input.allowedRoles) {
       throw new DomainError(AgencyProblems.emptyUpdate);
     }
-    return this.inTransaction(async (manager) => {
+    return this.inTransaction(ctx, async ({ manager, record }) => {
       const agency = await this.requireForUpdate(id, manager);
       if (input.names) {
         agency.nameFr = input.names.fr;
@@ -127,39 +138,81 @@ export class AgenciesService implements IssuerDirectory {
       if (input.privacyRegime) agency.privacyRegime = input.privacyRegime;
       if (input.allowedRoles) agency.allowedRoles = input.allowedRoles;
       const saved = await this.agencies.saveAgency(agency, manager);
-      return AgencyDetailDto.fromWithKeys(saved, await this.agencies.findKeys(id, manager));
+      const view = AgencyDetailDto.fromWithKeys(
+        saved,
+        await this.agencies.findKeys(saved.id, manager),
+      );
+      const fields = ['names', 'jurisdiction', 'privacyRegime', 'allowedRoles'] as const;
+      await record({
+        action: 'agency.update',
+        outcome: 'success',
+        targets: { agencyId: saved.id, fields: fields.filter((f) => input[f] !== undefined) },
+      });
+      return view;
     });
   }
 
   /** Takes effect at once: the next request signed by this agency gets 401. */
-  setStatus(id: string, status: AgencyStatus): Promise<AgencyDetailDto> {
-    return this.inTransaction(async (manager) => {
+  setStatus(
+    ctx: AuditContext,
+    id: string,
+    status: AgencyStatus,
+    reason: string,
+  ): Promise<AgencyDetailDto> {
+    return this.inTransaction(ctx, async ({ manager, record }) => {
       const agency = await this.requireForUpdate(id, manager);
       if (agency.status === status) throw new DomainError(AgencyProblems.alreadyInStatus);
       agency.status = status;
       const saved = await this.agencies.saveAgency(agency, manager);
-      return AgencyDetailDto.fromWithKeys(saved, await this.agencies.findKeys(id, manager));
+      const view = AgencyDetailDto.fromWithKeys(
+        saved,
+        await this.agencies.findKeys(saved.id, manager),
+      );
+      await record({
+        action: status === 'suspended' ? 'agency.suspend' : 'agency.reactivate',
+        outcome: 'success',
+        targets: { agencyId: saved.id },
+        reasonCodes: [reason],
+      });
+      return view;
     });
   }
 
   /** Several keys at once, so an agency can publish its next key before it rotates. */
-  async addKeys(id: string, inputs: readonly PublicKeyDto[]): Promise<AgencyKeyDto[]> {
+  async addKeys(
+    ctx: AuditContext,
+    id: string,
+    inputs: readonly PublicKeyDto[],
+  ): Promise<AgencyKeyDto[]> {
     const keys = await toNewKeys(inputs);
-    return this.inTransaction(async (manager) => {
-      await this.requireForUpdate(id, manager);
-      await this.agencies.insertKeys(id, keys, manager);
-      return (await this.agencies.findKeys(id, manager)).map(AgencyKeyDto.from);
+    return this.inTransaction(ctx, async ({ manager, record }) => {
+      const agency = await this.requireForUpdate(id, manager);
+      await this.agencies.insertKeys(agency.id, keys, manager);
+      const view = (await this.agencies.findKeys(agency.id, manager)).map(AgencyKeyDto.from);
+      await record({
+        action: 'agency.keys.add',
+        outcome: 'success',
+        targets: { agencyId: agency.id, keyIds: keys.map((k) => k.kid) },
+      });
+      return view;
     });
   }
 
   /** Takes effect at once: a token signed with this key gets 401 from now on. */
-  revokeKey(id: string, kid: string): Promise<AgencyKeyDto> {
-    return this.inTransaction(async (manager) => {
-      await this.requireForUpdate(id, manager);
-      const key = await this.agencies.findKey(id, kid, manager);
+  revokeKey(ctx: AuditContext, id: string, kid: string, reason: string): Promise<AgencyKeyDto> {
+    return this.inTransaction(ctx, async ({ manager, record }) => {
+      const agency = await this.requireForUpdate(id, manager);
+      const key = await this.agencies.findKey(agency.id, kid, manager);
       if (!key) throw new DomainError(AgencyProblems.keyNotFound);
       if (key.status === 'revoked') throw new DomainError(AgencyProblems.keyAlreadyRevoked);
-      return AgencyKeyDto.from(await this.agencies.revokeKey(key, manager));
+      const view = AgencyKeyDto.from(await this.agencies.revokeKey(key, manager));
+      await record({
+        action: 'agency.key.revoke',
+        outcome: 'success',
+        targets: { agencyId: agency.id, keyId: kid },
+        reasonCodes: [reason],
+      });
+      return view;
     });
   }
 
@@ -179,9 +232,13 @@ export class AgenciesService implements IssuerDirectory {
     return agency;
   }
 
-  private async inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  /** The change and its audit record commit together; constraint violations become problems. */
+  private async inTransaction<T>(
+    ctx: AuditContext,
+    work: (tx: AuditedTransaction) => Promise<T>,
+  ): Promise<T> {
     try {
-      return await this.dataSource.transaction(work);
+      return await this.audit.transaction(ctx, work);
     } catch (error) {
       if (isUniqueViolation(error, 'UQ_agency_code'))
         throw new DomainError(AgencyProblems.codeTaken);

@@ -14,6 +14,7 @@ export interface NewKey {
 
 interface IssuerRow {
   agency_id: string;
+  sector: string;
   status: string;
   allowed_roles: Issuer['allowedRoles'];
   key_id: string | null;
@@ -29,7 +30,7 @@ export class AgencyRepository {
   /** One round trip per request: the agency's status and the one key its token names. */
   async findIssuer(agencyId: string, kid: string): Promise<Issuer | undefined> {
     const rows: IssuerRow[] = await this.dataSource.query(
-      `SELECT a.id AS agency_id, a.status, a.allowed_roles,
+      `SELECT a.id AS agency_id, a.sector, a.status, a.allowed_roles,
               k.id AS key_id, k.alg, k.public_jwk, k.status AS key_status
          FROM agency a
          LEFT JOIN agency_key k ON k.agency_id = a.id AND k.kid = $2
@@ -40,6 +41,7 @@ export class AgencyRepository {
     if (!row) return undefined;
     return {
       agencyId: row.agency_id,
+      sector: row.sector,
       active: row.status === 'active',
       allowedRoles: row.allowed_roles,
       key:

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { PublishedKey } from './broker-keys.js';
 
 const BATCH = 5000;
@@ -32,6 +32,30 @@ export interface LogSnapshot {
   records(): AsyncGenerator<LogRow>;
 }
 
+async function openSnapshot(runner: QueryRunner): Promise<LogSnapshot> {
+  await runner.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  const [head]: { size: string }[] = await runner.query('SELECT size FROM audit_head WHERE id = 1');
+  const checkpoints: { tree_size: string; jws: string }[] = await runner.query(
+    'SELECT tree_size, jws FROM audit_checkpoint ORDER BY tree_size',
+  );
+  return {
+    treeSize: Number(head.size),
+    checkpoints: checkpoints.map((c) => ({ treeSize: Number(c.tree_size), jws: c.jws })),
+    async *records() {
+      for (let from = 0; ;) {
+        const rows: LogRow[] = await runner.query(
+          `SELECT seq, leaf, leaf_hash, action, outcome, actor_agency_id, parties, case_id, person_ids, basis
+             FROM audit_record WHERE seq >= $1 ORDER BY seq LIMIT $2`,
+          [from, BATCH],
+        );
+        yield* rows;
+        if (rows.length < BATCH) return;
+        from = Number(rows[rows.length - 1].seq) + 1;
+      }
+    },
+  };
+}
+
 /**
  * Reads the whole log from one consistent snapshot (REPEATABLE READ, read-only), so the head, the
  * checkpoints and the records agree even while appends go on.
@@ -43,29 +67,23 @@ export async function withLogSnapshot<T>(
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const [head]: { size: string }[] = await runner.query(
-      'SELECT size FROM audit_head WHERE id = 1',
-    );
-    const checkpoints: { tree_size: string; jws: string }[] = await runner.query(
-      'SELECT tree_size, jws FROM audit_checkpoint ORDER BY tree_size',
-    );
-    return await use({
-      treeSize: Number(head.size),
-      checkpoints: checkpoints.map((c) => ({ treeSize: Number(c.tree_size), jws: c.jws })),
-      async *records() {
-        for (let from = 0; ;) {
-          const rows: LogRow[] = await runner.query(
-            `SELECT seq, leaf, leaf_hash, action, outcome, actor_agency_id, parties, case_id, person_ids, basis
-               FROM audit_record WHERE seq >= $1 ORDER BY seq LIMIT $2`,
-            [from, BATCH],
-          );
-          yield* rows;
-          if (rows.length < BATCH) return;
-          from = Number(rows[rows.length - 1].seq) + 1;
-        }
-      },
-    });
+    return await use(await openSnapshot(runner));
+  } finally {
+    await runner.query('ROLLBACK').catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** The export of one snapshot as a stream; the snapshot closes when the stream ends or is abandoned. */
+export async function* streamExport(
+  dataSource: DataSource,
+  keys: readonly PublishedKey[],
+  log: string,
+): AsyncGenerator<string> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    yield* exportLines(await openSnapshot(runner), keys, log);
   } finally {
     await runner.query('ROLLBACK').catch(() => undefined);
     await runner.release();

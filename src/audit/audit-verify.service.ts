@@ -64,7 +64,8 @@ export class AuditVerifyService {
         }
       }
       const report = verifier.finish(columnProblem ? undefined : snapshot.treeSize);
-      const firstProblem = report.firstProblem ?? columnProblem;
+      // Verification stopped at the column problem: what `finish` says of the rest follows from that.
+      const firstProblem = columnProblem ?? report.firstProblem;
       return {
         ...report,
         ok: !firstProblem,

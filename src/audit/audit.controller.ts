@@ -1,7 +1,18 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, Roles } from '../common/auth/access.decorator.js';
-import { Principal, type PrincipalContext } from '../common/auth/principal.js';
+import {
+  isCoordinationPrivacyOfficer,
+  Principal,
+  type PrincipalContext,
+} from '../common/auth/principal.js';
+import { CommonProblems } from '../common/errors/common.problems.js';
+import type { AppConfig } from '../config/app-config.js';
+import { InjectConfig } from '../config/config.provider.js';
+import { streamExport } from './audit-export.js';
+import { AuditVerifyService, type ServerVerifyReport } from './audit-verify.service.js';
+import { DataSource } from 'typeorm';
 import { NonNegativeIntPipe } from '../common/validation/int-param.pipe.js';
 import { Audit } from './audit-context.js';
 import { AuditLog } from './audit-log.js';
@@ -31,6 +42,9 @@ export class AuditController {
     private readonly checkpoints: CheckpointsService,
     private readonly signer: AuditSigner,
     private readonly log: AuditLog,
+    private readonly verifier: AuditVerifyService,
+    private readonly dataSource: DataSource,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   @Get('keys')
@@ -95,5 +109,37 @@ export class AuditController {
   @ApiOkResponse({ description: 'RFC 6962 consistency proof between two tree sizes.' })
   consistency(@Query() query: ConsistencyQueryDto): Promise<ConsistencyProofView> {
     return this.proofs.consistency(query.from, query.to);
+  }
+
+  @Get('verify')
+  @Roles('privacy_officer')
+  @ApiOkResponse({
+    description:
+      'Re-verifies the whole log now against the broker keys: leaves, search columns, checkpoint roots and signatures; names the first record that fails.',
+  })
+  async verify(@Audit() ctx: AuditContext): Promise<ServerVerifyReport> {
+    await this.log.record(ctx, { action: 'audit.verify', outcome: 'success' });
+    return this.verifier.verify();
+  }
+
+  @Get('export')
+  @Roles('privacy_officer')
+  @ApiOkResponse({
+    description:
+      'The whole log as NDJSON (header, broker public keys, checkpoints, records) for `npm run audit:verify`. Privacy officers of the coordinating agency only.',
+  })
+  async export(
+    @Principal() caller: PrincipalContext,
+    @Audit() ctx: AuditContext,
+  ): Promise<StreamableFile> {
+    if (!isCoordinationPrivacyOfficer(caller)) throw new DomainError(CommonProblems.forbidden);
+    await this.log.record(ctx, { action: 'audit.export', outcome: 'success' });
+    return new StreamableFile(
+      Readable.from(streamExport(this.dataSource, this.signer.publishedKeys, this.config.audience)),
+      {
+        type: 'application/x-ndjson; charset=utf-8',
+        disposition: 'attachment; filename="filet-audit-export.ndjson"',
+      },
+    );
   }
 }

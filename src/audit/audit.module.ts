@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.provider.js';
 import { AuditLog } from './audit-log.js';
 import { AuditProofsService } from './audit-proofs.service.js';
+import { AuditVerifyService } from './audit-verify.service.js';
 import { AuditSigner } from './audit-signer.js';
 import { AuditController } from './audit.controller.js';
 import { loadBrokerKeys } from './broker-keys.js';
@@ -15,6 +16,7 @@ import { CheckpointsService } from './checkpoints.service.js';
     AuditLog,
     CheckpointsService,
     AuditProofsService,
+    AuditVerifyService,
     {
       provide: AuditSigner,
       useFactory: async (config: AppConfig) =>

@@ -4,8 +4,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { exportLines, withLogSnapshot } from '../audit/audit-export.js';
 import { loadBrokerKeys } from '../audit/broker-keys.js';
-import { openDatabase } from '../common/db/database-runtime.js';
+import { openDatabaseServer } from '../common/db/database-runtime.js';
 import { loadConfig } from '../config/app-config.js';
+import { createDataSource } from '../database.js';
 
 /**
  * `npm run audit:export -- <file>`: the whole log (records, checkpoints, the broker's public keys)
@@ -18,9 +19,15 @@ async function main(file: string | undefined): Promise<number> {
   }
   const config = loadConfig();
   const keys = await loadBrokerKeys(config.auditKeyFile);
-  const database = await openDatabase(config, 'filet-audit-export');
+  const server = await openDatabaseServer(config);
+  const dataSource = createDataSource({
+    url: server.url,
+    poolSize: 1,
+    applicationName: 'filet-audit-export',
+  });
   try {
-    const treeSize = await withLogSnapshot(database.dataSource, async (snapshot) => {
+    await dataSource.initialize();
+    const treeSize = await withLogSnapshot(dataSource, async (snapshot) => {
       await pipeline(
         Readable.from(exportLines(snapshot, keys.published, config.audience)),
         createWriteStream(file),
@@ -30,7 +37,8 @@ async function main(file: string | undefined): Promise<number> {
     console.log(`${treeSize} enregistrements exportés / records exported → ${file}`);
     return 0;
   } finally {
-    await database.close();
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await server.stop();
   }
 }
 

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { openDatabase } from '../common/db/database-runtime.js';
-import { migrate } from '../common/db/migrate.js';
+import { openDatabaseServer } from '../common/db/database-runtime.js';
+import { migrateDatabase } from '../common/db/migrate.js';
 import { schemaDrift } from '../common/db/schema-drift.js';
 import { loadConfig } from '../config/app-config.js';
+import { createDataSource } from '../database.js';
 
 /**
  * `npm run db:migrate`: apply pending migrations. `npm run db:check`: fail when the entities and the
@@ -13,9 +14,9 @@ async function main(command: string | undefined): Promise<number> {
     console.error('Usage: db.js migrate|check');
     return 2;
   }
-  const database = await openDatabase(loadConfig(), `filet-db-${command}`);
+  const server = await openDatabaseServer(loadConfig());
   try {
-    const applied = await migrate(database.dataSource);
+    const applied = await migrateDatabase(server.url);
     if (command === 'migrate') {
       console.log(
         applied.length
@@ -24,7 +25,13 @@ async function main(command: string | undefined): Promise<number> {
       );
       return 0;
     }
-    const drift = await schemaDrift(database.dataSource);
+    const owner = createDataSource({
+      url: server.url,
+      poolSize: 1,
+      applicationName: 'filet-db-check',
+    });
+    await owner.initialize();
+    const drift = await schemaDrift(owner).finally(() => owner.destroy());
     if (drift.length === 0) {
       console.log('Entités et migrations concordent. / Entities and migrations agree.');
       return 0;
@@ -33,7 +40,7 @@ async function main(command: string | undefined): Promise<number> {
     for (const query of drift) console.error(`  ${query}`);
     return 1;
   } finally {
-    await database.close();
+    await server.stop();
   }
 }
 

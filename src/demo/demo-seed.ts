@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { AgenciesService } from '../agencies/agencies.service.js';
+import type { AuditContext } from '../audit/audit.types.js';
 import { DEMO_NETWORK } from './demo-network.js';
 import { writeDemoKey } from './demo-keys.js';
 
@@ -16,6 +17,7 @@ export interface SeedResult {
 export async function seedDemoNetwork(
   agencies: AgenciesService,
   keysDir: string,
+  ctx: AuditContext,
 ): Promise<SeedResult> {
   if ((await agencies.listDirectory()).length > 0) return { seeded: false, agencies: 0 };
   for (const demo of DEMO_NETWORK) {
@@ -24,7 +26,7 @@ export async function seedDemoNetwork(
       crv: demo.alg === 'EdDSA' ? 'Ed25519' : undefined,
     });
     const kid = `${demo.code}-1`;
-    const created = await agencies.register({
+    const created = await agencies.register(ctx, {
       code: demo.code,
       names: { ...demo.names },
       sector: demo.sector,

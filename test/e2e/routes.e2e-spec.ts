@@ -1,3 +1,10 @@
+import {
+  createAgency,
+  generateTestKey,
+  registrationBody,
+  type TestAgency,
+} from '../factories/agency.factory.js';
+import { auditSize } from '../support/audit-helpers.js';
 import { routeTable } from '../support/route-table.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -27,6 +34,14 @@ describe('route access table', () => {
       'POST /v1/agencies/:id/keys/:kid/revoke -> roles:admin',
       'POST /v1/agencies/:id/reactivate -> roles:admin',
       'POST /v1/agencies/:id/suspend -> roles:admin',
+      'GET /v1/audit/checkpoints -> authenticated',
+      'POST /v1/audit/checkpoints -> roles:privacy_officer|admin',
+      'GET /v1/audit/checkpoints/latest -> authenticated',
+      'GET /v1/audit/consistency -> authenticated',
+      'GET /v1/audit/export -> roles:privacy_officer',
+      'GET /v1/audit/keys -> authenticated',
+      'GET /v1/audit/records/:seq/proof -> authenticated',
+      'GET /v1/audit/verify -> roles:privacy_officer',
     ]);
   });
 
@@ -71,5 +86,74 @@ describe('route access table', () => {
     const ui = await app.request('GET', '/docs');
     expect(ui.status).toBe(200);
     expect(ui.headers.get('content-type')).toContain('text/html');
+  });
+
+  /**
+   * DESIGN §4: every change is recorded. Each state-changing route has a valid call here; a new route
+   * without one fails this test, and so does one whose call commits without an audit record.
+   */
+  it('every state-changing route writes an audit record and returns its receipt', async () => {
+    const admin: TestAgency = await createAgency(app.dataSource, { sector: 'coordination' });
+    const target: TestAgency = await createAgency(app.dataSource, { sector: 'shelter' });
+    const extraKey = await generateTestKey('EdDSA');
+    type Call = { path: string; body?: unknown; roles: Parameters<TestAgency['token']>[0] };
+    const validCalls: Record<string, () => Call> = {
+      'POST /v1/agencies': () => ({
+        path: '/v1/agencies',
+        body: registrationBody(),
+        roles: ['admin'],
+      }),
+      'PATCH /v1/agencies/:id': () => ({
+        path: `/v1/agencies/${target.id}`,
+        body: { jurisdiction: 'CA-ON' },
+        roles: ['admin'],
+      }),
+      'POST /v1/agencies/:id/suspend': () => ({
+        path: `/v1/agencies/${target.id}/suspend`,
+        body: { reason: 'administrative' },
+        roles: ['admin'],
+      }),
+      'POST /v1/agencies/:id/reactivate': () => ({
+        path: `/v1/agencies/${target.id}/reactivate`,
+        body: { reason: 'administrative' },
+        roles: ['admin'],
+      }),
+      'POST /v1/agencies/:id/keys': () => ({
+        path: `/v1/agencies/${target.id}/keys`,
+        body: { keys: [{ kid: extraKey.kid, jwk: extraKey.publicJwk }] },
+        roles: ['admin'],
+      }),
+      'POST /v1/agencies/:id/keys/:kid/revoke': () => ({
+        path: `/v1/agencies/${target.id}/keys/${extraKey.kid}/revoke`,
+        body: { reason: 'superseded' },
+        roles: ['admin'],
+      }),
+      'POST /v1/audit/checkpoints': () => ({
+        path: '/v1/audit/checkpoints',
+        roles: ['privacy_officer'],
+      }),
+    };
+    // Suspension must come before reactivation, and a key must exist before it is revoked.
+    const order = Object.keys(validCalls);
+    const changing = routeTable(app.app)
+      .filter((r) => r.method !== 'GET')
+      .map((r) => `${r.method} ${r.path}`)
+      .sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    for (const route of changing) {
+      expect({ route, hasValidCall: route in validCalls }).toEqual({ route, hasValidCall: true });
+      const call = validCalls[route]();
+      const before = await auditSize(app);
+      const res = await app.request(route.split(' ')[0], call.path, {
+        token: await admin.token(call.roles),
+        body: call.body,
+      });
+      expect({ route, status: res.status }).toEqual({ route, status: expect.any(Number) });
+      expect(res.status).toBeLessThan(300);
+      expect({ route, receipt: typeof res.headers.get('filet-audit-receipt') }).toEqual({
+        route,
+        receipt: 'string',
+      });
+      expect({ route, recorded: (await auditSize(app)) - before }).toEqual({ route, recorded: 1 });
+    }
   });
 });

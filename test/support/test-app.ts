@@ -1,10 +1,13 @@
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
 import { createLogger } from '../../src/common/logging/logger.js';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
-import { createDataSource } from '../../src/database.js';
+import { APP_ROLE, createDataSource } from '../../src/database.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface HttpResult<T = Record<string, unknown>> {
@@ -70,8 +73,16 @@ async function launch(
   env: Record<string, string>,
   { ownsDatabase, logLines }: { ownsDatabase: boolean; logLines?: string[] },
 ): Promise<TestApp> {
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: database.url, ...env });
-  const dataSource = createDataSource({ url: database.url, poolSize: 4 });
+  // Instances on one database share the broker's audit keys, as instances of one deployment do.
+  const auditKeyFile = join(tmpdir(), `${database.name}-audit-keys.json`);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: database.url,
+    FILET_AUDIT_KEY_FILE: auditKeyFile,
+    ...env,
+  });
+  const dataSource = createDataSource({ url: database.url, poolSize: 4, role: APP_ROLE });
   await dataSource.initialize();
   const logger = logLines
     ? createLogger({
@@ -124,7 +135,10 @@ async function launch(
     async close() {
       await app.close();
       await dataSource.destroy();
-      if (ownsDatabase) await database.drop();
+      if (ownsDatabase) {
+        await database.drop();
+        await rm(auditKeyFile, { force: true });
+      }
     },
   };
 }

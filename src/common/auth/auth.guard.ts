@@ -1,20 +1,29 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { decodeJwt } from 'jose';
+import { auditContextOf } from '../../audit/audit-context.js';
+import { AuditLog } from '../../audit/audit-log.js';
 import { CommonProblems } from '../errors/common.problems.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ACCESS_METADATA, type AccessRule } from './access.decorator.js';
+import { ISSUER_DIRECTORY, type IssuerDirectory } from './issuer-directory.js';
 import { TokenVerifier } from './token-verifier.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The one global guard. A route with no access declaration is refused (fail closed); the route
- * table test lists every route's declaration so a change shows in review.
+ * table test lists every route's declaration so a change shows in review. Every refusal is
+ * recorded in the audit log before the caller hears of it.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
+    private readonly audit: AuditLog,
+    @Inject(ISSUER_DIRECTORY) private readonly issuers: IssuerDirectory,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -22,14 +31,50 @@ export class AuthGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!rule) throw new DomainError(CommonProblems.forbidden);
     if (rule.kind === 'public') return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const principal = await this.verifier.verify(request.headers.authorization);
-    request.principal = principal;
-    if (rule.kind === 'roles' && !rule.roles.some((role) => principal.roles.includes(role))) {
+    try {
+      request.principal = await this.verifier.verify(request.headers.authorization);
+    } catch (error) {
+      if (error instanceof DomainError && error.problem.status === 401)
+        await this.recordRejectedToken(request, error);
+      throw error;
+    }
+    if (
+      rule.kind === 'roles' &&
+      !rule.roles.some((role) => request.principal?.roles.includes(role))
+    ) {
+      await this.audit.record(auditContextOf(request), {
+        action: 'auth.forbidden',
+        outcome: 'failure',
+        reasonCodes: [CommonProblems.forbidden.code],
+        targets: { route: `${request.method} ${request.routeOptions.url ?? ''}` },
+      });
       throw new DomainError(CommonProblems.forbidden);
     }
     return true;
+  }
+
+  /** The agency a rejected token claims to come from is a party when it exists: its officers see the attempt. */
+  private async recordRejectedToken(request: FastifyRequest, error: DomainError): Promise<void> {
+    const claimed = this.claimedIssuer(request.headers.authorization);
+    const known = claimed ? await this.issuers.findIssuer(claimed, '') : undefined;
+    await this.audit.record(auditContextOf(request), {
+      action: 'auth.failure',
+      outcome: 'failure',
+      reasonCodes: [error.problem.code],
+      parties: known ? [known.agencyId] : [],
+      targets: { route: `${request.method} ${request.routeOptions.url ?? ''}` },
+    });
+  }
+
+  private claimedIssuer(authorization: string | undefined): string | undefined {
+    try {
+      const iss = decodeJwt(authorization?.replace(/^Bearer\s+/i, '') ?? '').iss;
+      return typeof iss === 'string' && UUID.test(iss) ? iss.toLowerCase() : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -11,6 +11,8 @@ export interface IssuerKey {
 
 export interface Issuer {
   readonly agencyId: string;
+  /** The agency's sector (DESIGN §2); the coordinating agency's officers see the whole log. */
+  readonly sector: string;
   readonly active: boolean;
   readonly allowedRoles: readonly Role[];
   /** The key named by the token's `kid`, looked up among this agency's keys only. */

@@ -5,6 +5,7 @@ import type { Role } from './roles.js';
 /** Who is calling: the agency whose key signed the token, the user or system, and the roles. */
 export interface PrincipalContext {
   readonly agencyId: string;
+  readonly agencySector: string;
   readonly subject: string;
   readonly roles: readonly Role[];
   readonly tokenId: string;
@@ -14,6 +15,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: PrincipalContext;
   }
+}
+
+/** The coordinating agency of the table (DESIGN §2), whose privacy officers oversee the whole log. */
+export function isCoordinationPrivacyOfficer(principal: PrincipalContext): boolean {
+  return principal.agencySector === 'coordination' && principal.roles.includes('privacy_officer');
 }
 
 export function hasRole(principal: PrincipalContext, role: Role): boolean {

@@ -69,6 +69,7 @@ export class TokenVerifier {
     if (!firstUse) fail(AuthProblems.replayed);
     return {
       agencyId: issuer.agencyId,
+      agencySector: issuer.sector,
       subject: payload.sub as string,
       roles,
       tokenId: payload.jti as string,

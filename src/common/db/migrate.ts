@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { createDataSource } from '../../database.js';
 
 // Any constant works; it only has to be the same for every broker instance.
 const MIGRATION_LOCK = 0x46494c4554; // "FILET"
@@ -17,6 +18,18 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();
+  }
+}
+
+/** Migrates the database at `url` as its login role (the schema owner), then closes the connection. */
+export async function migrateDatabase(url: string): Promise<string[]> {
+  // Two connections: one holds the advisory lock while the other runs the migrations.
+  const owner = createDataSource({ url, poolSize: 2, applicationName: 'filet-migrate' });
+  await owner.initialize();
+  try {
+    return await migrate(owner);
+  } finally {
+    await owner.destroy();
   }
 }
 
