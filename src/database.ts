@@ -5,6 +5,7 @@ import { AgencyEntity } from './agencies/agency.entity.js';
 import {
   AuditCheckpointEntity,
   AuditHeadEntity,
+  AuditHoldEntity,
   AuditNodeEntity,
   AuditRecordEntity,
 } from './audit/audit.entities.js';
@@ -19,6 +20,7 @@ export const ENTITIES = [
   AuditNodeEntity,
   AuditHeadEntity,
   AuditCheckpointEntity,
+  AuditHoldEntity,
 ];
 
 export interface DataSourceOptions {

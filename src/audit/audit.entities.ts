@@ -1,4 +1,13 @@
-import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 
 /** One audit record: an RFC 6962 leaf (`leaf` is its RFC 8785 canonical JSON) plus search columns. */
 @Entity({ name: 'audit_record' })
@@ -84,4 +93,46 @@ export class AuditCheckpointEntity {
 
   @Column({ type: 'text' })
   jws: string;
+}
+
+export const HOLD_REASONS = [
+  'shelter_location',
+  'investigation',
+  'safety_risk',
+  'court_order',
+] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
+
+/** A safety hold: the entry `seq` is left out of subject access reports while `releasedAt` is null. */
+@Entity({ name: 'audit_hold' })
+@Index('audit_hold_active_unique', ['seq'], { unique: true, where: '"released_at" IS NULL' })
+@Check(
+  'audit_hold_reason_check',
+  `"reason" IN ('shelter_location', 'investigation', 'safety_risk', 'court_order')`,
+)
+export class AuditHoldEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'bigint' })
+  seq: string;
+
+  @ManyToOne(() => AuditRecordEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'seq', foreignKeyConstraintName: 'FK_audit_hold_record' })
+  record?: AuditRecordEntity;
+
+  @Column({ type: 'text' })
+  reason: HoldReason;
+
+  @Column({ name: 'held_by_agency_id', type: 'uuid' })
+  heldByAgencyId: string;
+
+  @Column({ name: 'held_at', type: 'timestamptz', default: () => 'now()' })
+  heldAt: Date;
+
+  @Column({ name: 'released_by_agency_id', type: 'uuid', nullable: true })
+  releasedByAgencyId: string | null;
+
+  @Column({ name: 'released_at', type: 'timestamptz', nullable: true })
+  releasedAt: Date | null;
 }

@@ -4,6 +4,8 @@ import { APP_CONFIG } from '../config/config.provider.js';
 import { AuditLog } from './audit-log.js';
 import { AuditProofsService } from './audit-proofs.service.js';
 import { AuditVerifyService } from './audit-verify.service.js';
+import { AuditViewsController } from './audit-views.controller.js';
+import { AuditViewsService } from './audit-views.service.js';
 import { AuditSigner } from './audit-signer.js';
 import { AuditController } from './audit.controller.js';
 import { loadBrokerKeys } from './broker-keys.js';
@@ -11,12 +13,13 @@ import { CheckpointsService } from './checkpoints.service.js';
 
 /** The tamper-evident log: writer, checkpoints, proofs. Features record through `AuditLog`. */
 @Module({
-  controllers: [AuditController],
+  controllers: [AuditController, AuditViewsController],
   providers: [
     AuditLog,
     CheckpointsService,
     AuditProofsService,
     AuditVerifyService,
+    AuditViewsService,
     {
       provide: AuditSigner,
       useFactory: async (config: AppConfig) =>

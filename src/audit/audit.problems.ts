@@ -30,4 +30,17 @@ export const AuditProblems = defineProblems({
       en: 'No checkpoint has been issued yet.',
     },
   },
+  alreadyHeld: {
+    code: 'audit.already_held',
+    status: 409,
+    title: {
+      fr: 'Cette entrée fait déjà l’objet d’une retenue.',
+      en: 'This entry is already on hold.',
+    },
+  },
+  holdNotFound: {
+    code: 'audit.hold_not_found',
+    status: 404,
+    title: { fr: 'Retenue introuvable ou déjà levée.', en: 'Hold not found or already released.' },
+  },
 });

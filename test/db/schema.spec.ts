@@ -48,6 +48,36 @@ describe('schema discipline', () => {
     }
   });
 
+  // A migration that adds a table must say what the broker's role may do with it.
+  it("the broker's role has exactly the privileges its tables call for", async () => {
+    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    await dataSource.initialize();
+    try {
+      const rows: { table: string; privileges: string }[] = await dataSource.query(`
+        SELECT c.relname AS table,
+               concat_ws(',', CASE WHEN has_table_privilege('filet_app', c.oid, 'SELECT') THEN 'SELECT' END,
+                              CASE WHEN has_table_privilege('filet_app', c.oid, 'INSERT') THEN 'INSERT' END,
+                              CASE WHEN has_table_privilege('filet_app', c.oid, 'UPDATE') THEN 'UPDATE' END,
+                              CASE WHEN has_table_privilege('filet_app', c.oid, 'DELETE') THEN 'DELETE' END,
+                              CASE WHEN has_table_privilege('filet_app', c.oid, 'TRUNCATE') THEN 'TRUNCATE' END) AS privileges
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY c.relname`);
+      expect(Object.fromEntries(rows.map((r) => [r.table, r.privileges]))).toEqual({
+        agency: 'SELECT,INSERT,UPDATE,DELETE',
+        agency_key: 'SELECT,INSERT,UPDATE,DELETE',
+        audit_checkpoint: 'SELECT,INSERT',
+        audit_head: 'SELECT,UPDATE',
+        audit_hold: 'SELECT,INSERT,UPDATE',
+        audit_node: 'SELECT,INSERT',
+        audit_record: 'SELECT,INSERT',
+        schema_migration: 'SELECT',
+        token_use: 'SELECT,INSERT,UPDATE,DELETE',
+      });
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
   it('synchronize is never on', () => {
     const dataSource = createDataSource({ url: database.url });
     expect(dataSource.options.synchronize).toBe(false);

@@ -6,7 +6,7 @@ import {
   verifySigned,
   type CheckpointClaims,
 } from '../../src/audit/audit-signer.js';
-import type { PublishedKey } from '../../src/audit/broker-keys.js';
+import { rotateBrokerKey, type PublishedKey } from '../../src/audit/broker-keys.js';
 import { verifyConsistency, verifyInclusion } from '../../src/audit/core/merkle.js';
 import {
   createAgency,
@@ -22,7 +22,7 @@ import {
   superuser,
 } from '../support/audit-helpers.js';
 import { expectProblem } from '../support/problem.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startSecondInstance, startTestApp, type TestApp } from '../support/test-app.js';
 
 const b64 = (s: string): Buffer => Buffer.from(s, 'base64');
 
@@ -280,7 +280,7 @@ describe('audit log', () => {
         for (const sql of [
           "UPDATE audit_record SET outcome = 'failure' WHERE seq = 0",
           'DELETE FROM audit_record WHERE seq = 0',
-          'TRUNCATE audit_record',
+          'TRUNCATE audit_record CASCADE',
           'UPDATE audit_node SET hash = hash',
           'DELETE FROM audit_checkpoint',
           'TRUNCATE audit_checkpoint',
@@ -339,5 +339,53 @@ describe('audit log', () => {
       [before],
     );
     expect(row).toEqual({ action: 'audit.verify', actor_agency_id: police.id });
+  });
+});
+
+describe('audit key rotation', () => {
+  it('after rotation both keys are published, and checkpoints signed by either verify', async () => {
+    const first = await startTestApp();
+    const coordination = await createAgency(first.dataSource, { sector: 'coordination' });
+    const officer = (): Promise<string> => coordination.token(['privacy_officer']);
+    await first.request('POST', '/v1/agencies', {
+      token: await coordination.token(['admin']),
+      body: registrationBody(),
+    });
+    const before = await first.request<{ jws: string; keyId: string }>(
+      'POST',
+      '/v1/audit/checkpoints',
+      { token: await officer() },
+    );
+    await rotateBrokerKey(first.config.auditKeyFile);
+    // Instances read the key file at start-up: a restarted instance signs with the new key.
+    const restarted = await startSecondInstance(first);
+    try {
+      const keys = await publishedKeys(restarted, await coordination.token());
+      expect(keys).toHaveLength(2);
+      expect(keys[0]).toEqual(
+        expect.objectContaining({ kid: before.body.keyId, retiredAt: expect.any(String) }),
+      );
+      await restarted.request('POST', '/v1/agencies', {
+        token: await coordination.token(['admin']),
+        body: registrationBody(),
+      });
+      const after = await restarted.request<{ keyId: string; jws: string }>(
+        'POST',
+        '/v1/audit/checkpoints',
+        { token: await officer() },
+      );
+      expect(after.body.keyId).toBe(keys[1].kid);
+      expect(await verifySigned(before.body.jws, CHECKPOINT_TYPE, keys)).toBeDefined();
+      expect(await verifySigned(after.body.jws, CHECKPOINT_TYPE, keys)).toBeDefined();
+      const report = await restarted.request<{ ok: boolean; checkpointsChecked: number }>(
+        'GET',
+        '/v1/audit/verify',
+        { token: await officer() },
+      );
+      expect(report.body).toEqual(expect.objectContaining({ ok: true, checkpointsChecked: 2 }));
+    } finally {
+      await restarted.close();
+      await first.close();
+    }
   });
 });

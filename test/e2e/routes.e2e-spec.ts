@@ -39,9 +39,16 @@ describe('route access table', () => {
       'GET /v1/audit/checkpoints/latest -> authenticated',
       'GET /v1/audit/consistency -> authenticated',
       'GET /v1/audit/export -> roles:privacy_officer',
+      'GET /v1/audit/holds -> roles:privacy_officer',
+      'POST /v1/audit/holds -> roles:privacy_officer',
+      'POST /v1/audit/holds/:id/release -> roles:privacy_officer',
       'GET /v1/audit/keys -> authenticated',
+      'GET /v1/audit/records -> roles:privacy_officer',
+      'GET /v1/audit/records/:seq -> roles:privacy_officer',
       'GET /v1/audit/records/:seq/proof -> authenticated',
+      'GET /v1/audit/register -> roles:privacy_officer',
       'GET /v1/audit/verify -> roles:privacy_officer',
+      'GET /v1/persons/:id/disclosure-report -> roles:privacy_officer',
     ]);
   });
 
@@ -96,6 +103,8 @@ describe('route access table', () => {
     const admin: TestAgency = await createAgency(app.dataSource, { sector: 'coordination' });
     const target: TestAgency = await createAgency(app.dataSource, { sector: 'shelter' });
     const extraKey = await generateTestKey('EdDSA');
+    let lastBody: Record<string, unknown> = {};
+    const holdId = (): string => String(lastBody.id);
     type Call = { path: string; body?: unknown; roles: Parameters<TestAgency['token']>[0] };
     const validCalls: Record<string, () => Call> = {
       'POST /v1/agencies': () => ({
@@ -132,6 +141,16 @@ describe('route access table', () => {
         path: '/v1/audit/checkpoints',
         roles: ['privacy_officer'],
       }),
+      // Holds the record of the first change above (seq 0 of this test's log), then releases it.
+      'POST /v1/audit/holds': () => ({
+        path: '/v1/audit/holds',
+        body: { seq: 0, reason: 'investigation' },
+        roles: ['privacy_officer'],
+      }),
+      'POST /v1/audit/holds/:id/release': () => ({
+        path: `/v1/audit/holds/${holdId()}/release`,
+        roles: ['privacy_officer'],
+      }),
     };
     // Suspension must come before reactivation, and a key must exist before it is revoked.
     const order = Object.keys(validCalls);
@@ -149,6 +168,7 @@ describe('route access table', () => {
       });
       expect({ route, status: res.status }).toEqual({ route, status: expect.any(Number) });
       expect(res.status).toBeLessThan(300);
+      lastBody = res.body;
       expect({ route, receipt: typeof res.headers.get('filet-audit-receipt') }).toEqual({
         route,
         receipt: 'string',

@@ -1,6 +1,8 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { HOLD_REASONS, type HoldReason } from '../audit.entities.js';
+import { AUDIT_OUTCOMES } from '../audit.types.js';
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
@@ -17,14 +19,14 @@ export class InclusionQueryDto {
 }
 
 export class ConsistencyQueryDto {
-  @ApiPropertyOptional({ description: 'The older tree size (≥ 1).' })
+  @ApiProperty({ description: 'The older tree size (≥ 1).' })
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(MAX_SEQ)
   from: number;
 
-  @ApiPropertyOptional({ description: 'The newer tree size (≥ from).' })
+  @ApiProperty({ description: 'The newer tree size (≥ from).' })
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -48,4 +50,110 @@ export class CheckpointListQueryDto {
   @Min(1)
   @Max(500)
   limit?: number;
+}
+
+export const BASES = ['consent', 'life_safety', 'legal_obligation'] as const;
+
+export class RecordSearchQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Records this agency is party to.' })
+  @IsOptional()
+  @IsUUID()
+  agencyId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  caseId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  personId?: string;
+
+  @ApiPropertyOptional({ enum: BASES })
+  @IsOptional()
+  @IsIn(BASES)
+  basis?: string;
+
+  @ApiPropertyOptional({ enum: AUDIT_OUTCOMES })
+  @IsOptional()
+  @IsIn(AUDIT_OUTCOMES)
+  outcome?: string;
+
+  @ApiPropertyOptional({ example: 'disclosure.release' })
+  @IsOptional()
+  @Matches(/^[a-z_]{1,40}(\.[a-z_]{1,40}){0,3}$/)
+  action?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Recorded at or after.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Recorded before.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Cursor: the `next` of the previous page.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SEQ)
+  before?: number;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+export class RegisterQueryDto {
+  @ApiProperty({ format: 'uuid', description: 'The holder agency whose register this is.' })
+  @IsUUID()
+  holder: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
+export class HoldListQueryDto {
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'true',
+    description: 'Only holds not yet released.',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  active?: 'true' | 'false';
+}
+
+export class CreateHoldDto {
+  @ApiProperty({
+    description: 'Sequence number of the audit record to hold out of subject access reports.',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SEQ)
+  seq: number;
+
+  @ApiProperty({ enum: HOLD_REASONS })
+  @IsIn(HOLD_REASONS)
+  reason: HoldReason;
 }
