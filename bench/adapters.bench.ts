@@ -2,7 +2,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { median, type Benchmark, type BenchOptions, type BenchRow } from './benchmark.js';
+import {
+  median,
+  percentile,
+  type Benchmark,
+  type BenchOptions,
+  type BenchRow,
+} from './benchmark.js';
 import type { AdapterName, ReadyMessage } from './hello-server.js';
 
 // Express first: it is the baseline of the ratio.
@@ -74,12 +80,6 @@ async function stopServer({ child }: Server): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
   await exited;
   clearTimeout(timer);
-}
-
-/** Nearest-rank percentile of sorted values, rounded to the microsecond. */
-function percentile(sorted: Float64Array, p: number): number {
-  const value = sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
-  return Math.round(value * 1000) / 1000;
 }
 
 async function load(

@@ -1,10 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { adaptersBenchmark } from './adapters.bench.js';
+import { auditBenchmark } from './audit.bench.js';
 import type { Benchmark, BenchOptions, BenchRow } from './benchmark.js';
 
 // Each benchmark is its own module returning rows; add new ones here.
-const BENCHMARKS: readonly Benchmark[] = [adaptersBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [adaptersBenchmark, auditBenchmark];
 
 const WARMUP_SECONDS = 2;
 // From dist/bench/ back to the source tree's bench/results/.
@@ -20,23 +21,30 @@ function durationSeconds(): number {
 }
 
 function table(rows: readonly BenchRow[]): string {
-  const header = ['benchmark', 'subject', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'spread'];
+  const header = ['benchmark', 'subject', 'ops/s', 'p50 ms', 'p99 ms', 'ratio', 'spread', 'note'];
+  const fixed = (value: number | null): string => (value === null ? '–' : value.toFixed(2));
   const cells = rows.map((row) => [
     row.benchmark,
     row.subject,
     Math.round(row.reqPerSec).toString(),
-    row.p50Ms.toFixed(2),
-    row.p99Ms.toFixed(2),
-    `×${row.ratio.toFixed(2)}`,
+    fixed(row.p50Ms),
+    fixed(row.p99Ms),
+    row.ratio === null ? '–' : `×${row.ratio.toFixed(2)}`,
     // Range of the rounds relative to their median: how far to trust the ratio.
-    `±${((50 * (Math.max(...row.rounds) - Math.min(...row.rounds))) / row.reqPerSec).toFixed(1)}%`,
+    row.rounds.length < 2
+      ? '–'
+      : `±${((50 * (Math.max(...row.rounds) - Math.min(...row.rounds))) / row.reqPerSec).toFixed(1)}%`,
+    row.note ?? '',
   ]);
   const widths = header.map((title, i) =>
     Math.max(title.length, ...cells.map((c) => c[i]!.length)),
   );
   // Text columns left-aligned, figures right-aligned.
   const line = (values: string[]): string =>
-    values.map((v, i) => (i < 2 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
+    values
+      .map((v, i) => (i < 2 || i === 7 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 

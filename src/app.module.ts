@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AgenciesModule } from './agencies/agencies.module.js';
+import { AgreementsModule } from './agreements/agreements.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthGuard } from './common/auth/auth.guard.js';
 import { TokenUseStore } from './common/auth/token-use.store.js';
@@ -11,7 +12,12 @@ import { ProblemFilter } from './common/errors/problem.filter.js';
 import { LOGGER } from './common/logging/logger.provider.js';
 import type { AppConfig } from './config/app-config.js';
 import { APP_CONFIG } from './config/config.provider.js';
+import { CasesModule } from './cases/cases.module.js';
+import { ConsentsModule } from './consents/consents.module.js';
+import { DisclosuresModule } from './disclosures/disclosures.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ItemsModule } from './items/items.module.js';
+import { PolicyModule } from './policy/policy.module.js';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -42,7 +48,18 @@ export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(options), AuditModule, HealthModule, AgenciesModule],
+      imports: [
+        CoreModule.forRoot(options),
+        AuditModule,
+        PolicyModule,
+        HealthModule,
+        AgenciesModule,
+        AgreementsModule,
+        CasesModule,
+        ConsentsModule,
+        ItemsModule,
+        DisclosuresModule,
+      ],
       providers: [
         TokenUseStore,
         TokenVerifier,

@@ -2,14 +2,30 @@ import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../migrations/index.js';
 import { AgencyKeyEntity } from './agencies/agency-key.entity.js';
 import { AgencyEntity } from './agencies/agency.entity.js';
+import { AgreementFlowEntity } from './agreements/agreement-flow.entity.js';
+import { AgreementPartyEntity } from './agreements/agreement-party.entity.js';
+import { AgreementVersionEntity } from './agreements/agreement-version.entity.js';
+import { AgreementEntity } from './agreements/agreement.entity.js';
 import {
   AuditCheckpointEntity,
   AuditHeadEntity,
   AuditHoldEntity,
   AuditNodeEntity,
+  AuditPendingEntity,
   AuditRecordEntity,
 } from './audit/audit.entities.js';
+import { CaseAssignmentEntity, CaseUserAssignmentEntity } from './cases/case-assignment.entity.js';
+import { CasePersonEntity } from './cases/case-person.entity.js';
+import { CaseEntity } from './cases/case.entity.js';
+import { RiskAssessmentEntity } from './cases/risk-assessment.entity.js';
+import { ConsentEntity, ConsentVersionEntity } from './consents/consent.entity.js';
+import {
+  InformationItemEntity,
+  InformationItemVersionEntity,
+} from './items/information-item.entity.js';
 import { TokenUseEntity } from './common/auth/token-use.entity.js';
+import { PolicyBundleEntity } from './policy/policy-bundle.entity.js';
+import { DecisionApprovalEntity, DecisionEntity } from './disclosures/decision.entity.js';
 
 /** Every entity the broker maps; the schema check compares these with the migrations. */
 export const ENTITIES = [
@@ -21,6 +37,23 @@ export const ENTITIES = [
   AuditHeadEntity,
   AuditCheckpointEntity,
   AuditHoldEntity,
+  AuditPendingEntity,
+  PolicyBundleEntity,
+  DecisionEntity,
+  DecisionApprovalEntity,
+  AgreementEntity,
+  AgreementVersionEntity,
+  AgreementPartyEntity,
+  AgreementFlowEntity,
+  CaseEntity,
+  RiskAssessmentEntity,
+  CasePersonEntity,
+  CaseAssignmentEntity,
+  CaseUserAssignmentEntity,
+  ConsentEntity,
+  ConsentVersionEntity,
+  InformationItemEntity,
+  InformationItemVersionEntity,
 ];
 
 export interface DataSourceOptions {

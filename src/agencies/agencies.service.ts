@@ -3,6 +3,7 @@ import { importJWK, type JWK } from 'jose';
 import { type EntityManager, QueryFailedError } from 'typeorm';
 import { AuditLog, type AuditedTransaction } from '../audit/audit-log.js';
 import type { AuditContext } from '../audit/audit.types.js';
+import type { AgencyFact } from '../policy/facts.js';
 import type { Issuer, IssuerDirectory } from '../common/auth/issuer-directory.js';
 import { algorithmForPublicJwk } from '../common/auth/key-algorithms.js';
 import { hasRole, type PrincipalContext } from '../common/auth/principal.js';
@@ -71,6 +72,18 @@ export class AgenciesService implements IssuerDirectory {
 
   findIssuer(agencyId: string, kid: string): Promise<Issuer | undefined> {
     return this.agencies.findIssuer(agencyId, kid);
+  }
+
+  /** The decision engine's view of these agencies (unknown ids are left out). */
+  async facts(ids: readonly string[]): Promise<Record<string, AgencyFact>> {
+    const wanted = new Set(ids);
+    const agencies = (await this.agencies.listDirectory()).filter((a) => wanted.has(a.id));
+    return Object.fromEntries(
+      agencies.map((a) => [
+        a.id,
+        { id: a.id, sector: a.sector, status: a.status, privacyRegime: a.privacyRegime },
+      ]),
+    );
   }
 
   async listDirectory(): Promise<AgencyDirectoryEntryDto[]> {

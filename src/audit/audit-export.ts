@@ -14,6 +14,7 @@ export type ExportLine =
 
 export interface LogRow {
   seq: string;
+  recorded_at: Date;
   leaf: string;
   leaf_hash: Buffer;
   action: string;
@@ -44,7 +45,7 @@ async function openSnapshot(runner: QueryRunner): Promise<LogSnapshot> {
     async *records() {
       for (let from = 0; ;) {
         const rows: LogRow[] = await runner.query(
-          `SELECT seq, leaf, leaf_hash, action, outcome, actor_agency_id, parties, case_id, person_ids, basis
+          `SELECT seq, recorded_at, leaf, leaf_hash, action, outcome, actor_agency_id, parties, case_id, person_ids, basis
              FROM audit_record WHERE seq >= $1 ORDER BY seq LIMIT $2`,
           [from, BATCH],
         );

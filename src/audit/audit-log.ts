@@ -1,41 +1,25 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
 import { isDatabaseUnavailable } from '../common/errors/problem.js';
 import { AuditProblems } from './audit.problems.js';
-import type { AuditContext, AuditEntry, ReceiptClaims } from './audit.types.js';
-import { canonicalize } from './core/canonical-json.js';
-import { appendLeaf, leafHash } from './core/merkle.js';
+import { AuditSequencer } from './audit-sequencer.js';
+import type { AuditContext, AuditEntry } from './audit.types.js';
 
 /** A transaction whose changes and audit records commit, or roll back, together. */
 export interface AuditedTransaction {
   readonly manager: EntityManager;
-  /**
-   * Appends the record of what this transaction does. Call it last: it takes the log's head lock,
-   * which is then held until commit, so nothing should wait on other rows after it.
-   */
+  /** Writes the record of what this transaction does; it commits (or not) with the transaction. */
   record(entry: AuditEntry): Promise<void>;
 }
 
-interface HeadRow {
-  size: string;
-  frontier: Buffer[];
-}
-
-/** Listeners told, after commit, how large the log now is (the checkpoint cadence uses it). */
-export type AppendListener = (treeSize: number) => void;
-
-/** Builds the leaf: the record exactly as hashed. Undefined fields are left out, never null-filled. */
-function recordOf(
-  seq: number,
-  time: string,
-  ctx: AuditContext,
-  entry: AuditEntry,
-): Record<string, unknown> {
+/**
+ * The record as it will be hashed, less `seq` and `time`, which the sequencer adds. Undefined fields
+ * are left out, never null-filled; only ids, codes and numbers, nothing JSON cannot carry exactly.
+ */
+function entryOf(ctx: AuditContext, entry: AuditEntry): Record<string, unknown> {
   const record: Record<string, unknown> = {
     v: 1,
-    seq,
-    time,
     actor: {
       agencyId: ctx.actor.agencyId,
       subject: ctx.actor.subject,
@@ -60,115 +44,85 @@ function recordOf(
     payloadSha256: entry.payloadSha256,
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) record[key] = value;
+  assertStorable(record);
   return record;
 }
 
-/** Agencies a record concerns: its actor and the parties named. Privacy officers search by these. */
-export function partiesOf(record: {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The sequencer stores these as uuid columns for search: a malformed one must fail here, in the
+ * action's own transaction, and never reach (and stall) the sequencer.
+ */
+function assertStorable(record: {
   actor?: { agencyId?: string | null };
-  parties?: string[];
-  targets?: { agencyId?: string };
-}): string[] {
-  const ids = [record.actor?.agencyId, record.targets?.agencyId, ...(record.parties ?? [])];
-  return [...new Set(ids.filter((id): id is string => typeof id === 'string'))].sort();
+  parties?: unknown;
+  targets?: { agencyId?: unknown; caseId?: unknown; personIds?: unknown };
+}): void {
+  const ids = [
+    record.actor?.agencyId ?? undefined,
+    record.targets?.agencyId,
+    record.targets?.caseId,
+    ...((record.parties as unknown[] | undefined) ?? []),
+    ...((record.targets?.personIds as unknown[] | undefined) ?? []),
+  ].filter((id) => id !== undefined);
+  for (const id of ids) {
+    if (typeof id !== 'string' || !UUID.test(id))
+      throw new TypeError('audit entry: ids must be lower-case uuids');
+  }
 }
 
 /**
- * The audit log's only writer. Each record is appended inside the transaction of the action it
- * describes, under the tree head's row lock: sequence numbers are gapless and every broker instance
- * on the database appends to the same tree. Any failure to record aborts the action (fail closed).
+ * The audit log's only writer. Each record is written inside the transaction of the action it
+ * describes (enqueued in `audit_pending`, no global lock), so the action and its record commit or
+ * roll back together (fail closed). After the commit, the sequencer places it in the tree with a
+ * gapless sequence number; the caller's receipt waits for that.
  */
 @Injectable()
-export class AuditLog implements OnModuleDestroy {
-  private readonly listeners: AppendListener[] = [];
+export class AuditLog {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sequencer: AuditSequencer,
+  ) {}
 
-  constructor(private readonly dataSource: DataSource) {}
-
-  onAppend(listener: AppendListener): void {
-    this.listeners.push(listener);
-  }
-
-  onModuleDestroy(): void {
-    this.listeners.length = 0;
-  }
-
-  /** Runs `work` in a transaction; its records' receipts reach `ctx` only once it has committed. */
+  /** Runs `work` in a transaction; its records' receipts reach `ctx` once they are in the tree. */
   async transaction<T>(
     ctx: AuditContext,
     work: (tx: AuditedTransaction) => Promise<T>,
   ): Promise<T> {
-    const committed: ReceiptClaims[] = [];
-    const result = await this.dataSource.transaction(async (manager) => {
-      return work({
+    const pending: string[] = [];
+    const result = await this.dataSource.transaction(async (manager) =>
+      work({
         manager,
         record: async (entry) => {
-          committed.push(await this.append(manager, ctx, entry));
+          pending.push(await this.enqueue(manager, ctx, entry));
         },
-      });
-    });
-    this.published(ctx, committed);
+      }),
+    );
+    if (pending.length > 0) ctx.receipts.push(...(await this.sequencer.sequence(pending)));
     return result;
   }
 
-  /** A record that is the whole action: an authentication failure, a read of the audit views. */
-  record(ctx: AuditContext, entry: AuditEntry): Promise<void> {
-    return this.transaction(ctx, (tx) => tx.record(entry));
+  /**
+   * A record that is the whole action (an authentication failure, a read of the audit views): one
+   * statement, committed on its own, then sequenced.
+   */
+  async record(ctx: AuditContext, entry: AuditEntry): Promise<void> {
+    const id = await this.enqueue(this.dataSource.manager, ctx, entry);
+    ctx.receipts.push(...(await this.sequencer.sequence([id])));
   }
 
-  private published(ctx: AuditContext, receipts: readonly ReceiptClaims[]): void {
-    if (receipts.length === 0) return;
-    ctx.receipts.push(...receipts);
-    const treeSize = Math.max(...receipts.map((r) => r.seq)) + 1;
-    for (const listener of this.listeners) listener(treeSize);
-  }
-
-  private async append(
+  private async enqueue(
     manager: EntityManager,
     ctx: AuditContext,
     entry: AuditEntry,
-  ): Promise<ReceiptClaims> {
+  ): Promise<string> {
     try {
-      const [head]: HeadRow[] = await manager.query(
-        'SELECT size, frontier FROM audit_head WHERE id = 1 FOR UPDATE',
+      const [row]: { id: string }[] = await manager.query(
+        'INSERT INTO audit_pending (recorded_at, entry) VALUES ($1, $2) RETURNING id',
+        [new Date().toISOString(), entryOf(ctx, entry)],
       );
-      const seq = Number(head.size);
-      const recordedAt = new Date().toISOString();
-      const record = recordOf(seq, recordedAt, ctx, entry);
-      const leaf = canonicalize(record);
-      const hash = leafHash(Buffer.from(leaf, 'utf8'));
-      const { frontier, completed } = appendLeaf(head.frontier, seq, hash);
-      const targets = (record.targets ?? {}) as { caseId?: string; personIds?: string[] };
-      // One round trip for the record, its completed subtree nodes and the new head.
-      await manager.query(
-        `WITH record AS (
-           INSERT INTO audit_record (seq, recorded_at, leaf, leaf_hash, action, outcome, actor_agency_id,
-                                     parties, case_id, person_ids, basis)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ), nodes AS (
-           INSERT INTO audit_node (level, idx, hash)
-           SELECT * FROM unnest($12::smallint[], $13::bigint[], $14::bytea[])
-         )
-         UPDATE audit_head SET size = $15, frontier = $16 WHERE id = 1`,
-        [
-          seq,
-          recordedAt,
-          leaf,
-          hash,
-          entry.action,
-          entry.outcome,
-          ctx.actor.agencyId,
-          partiesOf(record as never),
-          targets.caseId ?? null,
-          targets.personIds ?? [],
-          entry.basis ?? null,
-          completed.map((n) => n.level),
-          completed.map((n) => String(n.index)),
-          completed.map((n) => n.hash),
-          seq + 1,
-          frontier,
-        ],
-      );
-      return { seq, leafHash: hash.toString('base64'), recordedAt };
+      return String(row.id);
     } catch (error) {
       if (error instanceof DomainError || isDatabaseUnavailable(error)) throw error;
       throw new DomainError(AuditProblems.unavailable, { cause: error });

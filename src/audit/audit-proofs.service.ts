@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { hasRole, type PrincipalContext } from '../common/auth/principal.js';
+import { isCoordinationPrivacyOfficer, type PrincipalContext } from '../common/auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { AuditProblems } from './audit.problems.js';
 import { treeReader } from './audit-tree.js';
@@ -48,7 +48,7 @@ export class AuditProofsService {
 
   /**
    * Inclusion of record `seq` in the tree of `treeSize` (default: the latest checkpoint covering it,
-   * else the current size). Privacy officers may prove any record; an agency only those it is party
+   * else the current size). The coordinating agency's privacy officers may prove any record; an agency only those it is party
    * to — others answer 404, as if they did not exist.
    */
   async inclusion(
@@ -63,7 +63,7 @@ export class AuditProofsService {
     const record = rows[0];
     if (
       !record ||
-      !(hasRole(caller, 'privacy_officer') || record.parties.includes(caller.agencyId))
+      !(isCoordinationPrivacyOfficer(caller) || record.parties.includes(caller.agencyId))
     ) {
       throw new DomainError(AuditProblems.recordNotFound);
     }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.provider.js';
-import { partiesOf } from './audit-log.js';
+import { partiesOf } from './audit-sequencer.js';
 import { withLogSnapshot, type LogRow } from './audit-export.js';
 import { AuditSigner } from './audit-signer.js';
 import { LogVerifier, type VerifyReport } from './core/log-verifier.js';
@@ -20,6 +20,7 @@ export interface ServerVerifyReport extends Omit<VerifyReport, 'firstProblem'> {
 /** The search columns must say what the leaf says: a tampered column would mislead a search. */
 function columnsMatchLeaf(row: LogRow): boolean {
   const record = JSON.parse(row.leaf) as {
+    time: string;
     action: string;
     outcome: string;
     actor: { agencyId: string | null };
@@ -29,6 +30,7 @@ function columnsMatchLeaf(row: LogRow): boolean {
   const same = (a: readonly string[], b: readonly string[]): boolean =>
     a.length === b.length && a.every((x, i) => x === b[i]);
   return (
+    record.time === row.recorded_at.toISOString() &&
     record.action === row.action &&
     record.outcome === row.outcome &&
     record.actor.agencyId === row.actor_agency_id &&

@@ -180,10 +180,11 @@ export class AuditViewsService {
   async register(
     caller: PrincipalContext,
     ctx: AuditContext,
-    holderAgencyId: string,
+    holder: string,
     from?: string,
     to?: string,
   ): Promise<CommunicationEntry[]> {
+    const holderAgencyId = holder.toLowerCase();
     if (!isCoordinationPrivacyOfficer(caller) && caller.agencyId !== holderAgencyId) {
       throw new DomainError(AuditProblems.recordNotFound);
     }
@@ -248,10 +249,11 @@ export class AuditViewsService {
     seq: number,
     reason: HoldReason,
   ): Promise<HoldView> {
-    const where = this.scope(caller).add((p) => `seq = ${p}`, seq);
+    // Only the holder that released the information, or the coordinating agency, may hold it back.
     const found: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM audit_record ${where.sql}`,
-      where.params,
+      `SELECT 1 FROM audit_record
+        WHERE seq = $1 AND ($2 OR leaf::jsonb #>> '{targets,holderAgencyId}' = $3::text)`,
+      [seq, isCoordinationPrivacyOfficer(caller), caller.agencyId],
     );
     if (found.length === 0) throw new DomainError(AuditProblems.recordNotFound);
     try {
@@ -280,11 +282,11 @@ export class AuditViewsService {
 
   async release(caller: PrincipalContext, ctx: AuditContext, holdId: string): Promise<HoldView> {
     return this.log.transaction(ctx, async ({ manager, record }) => {
-      // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+      // Only the agency that placed the hold, or the coordinating agency, lifts it.
+      // (TypeORM answers an UPDATE … RETURNING with [rows, affected].)
       const [[row]]: [HoldRow[], number] = await manager.query(
         `UPDATE audit_hold SET released_at = now(), released_by_agency_id = $2
-          WHERE id = $1 AND released_at IS NULL
-            AND ($3 OR held_by_agency_id = $2 OR seq IN (SELECT seq FROM audit_record WHERE parties @> ARRAY[$2]::uuid[]))
+          WHERE id = $1 AND released_at IS NULL AND ($3 OR held_by_agency_id = $2)
           RETURNING *`,
         [holdId, caller.agencyId, isCoordinationPrivacyOfficer(caller)],
       );
@@ -304,8 +306,8 @@ export class AuditViewsService {
     activeOnly: boolean,
   ): Promise<HoldView[]> {
     const rows: HoldRow[] = await this.dataSource.query(
-      `SELECT h.* FROM audit_hold h JOIN audit_record r ON r.seq = h.seq
-        WHERE ($1 OR r.parties @> ARRAY[$2]::uuid[]) AND (NOT $3 OR h.released_at IS NULL)
+      `SELECT h.* FROM audit_hold h
+        WHERE ($1 OR h.held_by_agency_id = $2) AND (NOT $3 OR h.released_at IS NULL)
         ORDER BY h.held_at DESC LIMIT 500`,
       [isCoordinationPrivacyOfficer(caller), caller.agencyId, activeOnly],
     );

@@ -80,14 +80,17 @@ export class AuditController {
       'Issues a checkpoint of the log as it is now (on demand), and records that it did.',
   })
   async issueCheckpoint(@Audit() ctx: AuditContext): Promise<Checkpoint> {
-    const checkpoint = await this.checkpoints.issue();
-    if (!checkpoint) throw new DomainError(AuditProblems.noCheckpoint);
-    await this.log.record(ctx, {
-      action: 'audit.checkpoint.issue',
-      outcome: 'success',
-      targets: { treeSize: checkpoint.treeSize },
+    // The checkpoint and the record of its issue commit together.
+    return this.log.transaction(ctx, async ({ manager, record }) => {
+      const checkpoint = await this.checkpoints.issue(manager);
+      if (!checkpoint) throw new DomainError(AuditProblems.noCheckpoint);
+      await record({
+        action: 'audit.checkpoint.issue',
+        outcome: 'success',
+        targets: { treeSize: checkpoint.treeSize },
+      });
+      return checkpoint;
     });
-    return checkpoint;
   }
 
   @Get('records/:seq/proof')

@@ -48,6 +48,24 @@ export class AuditRecordEntity {
 
   @Column({ type: 'text', nullable: true })
   basis: string | null;
+
+  /** The queued entry this record was sequenced from (not part of the leaf). */
+  @Index('audit_record_pending_id_unique', { unique: true })
+  @Column({ name: 'pending_id', type: 'bigint', nullable: true })
+  pendingId: string | null;
+}
+
+/** A record written by its action's transaction, waiting for the sequencer to place it in the tree. */
+@Entity({ name: 'audit_pending' })
+export class AuditPendingEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  recordedAt: Date;
+
+  @Column({ type: 'jsonb' })
+  entry: Record<string, unknown>;
 }
 
 /** A perfect subtree hash (level ≥ 1) covering leaves [idx·2^level, (idx+1)·2^level). */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.provider.js';
 import { AuditLog } from './audit-log.js';
+import { AuditSequencer } from './audit-sequencer.js';
 import { AuditProofsService } from './audit-proofs.service.js';
 import { AuditVerifyService } from './audit-verify.service.js';
 import { AuditViewsController } from './audit-views.controller.js';
@@ -16,6 +17,7 @@ import { CheckpointsService } from './checkpoints.service.js';
   controllers: [AuditController, AuditViewsController],
   providers: [
     AuditLog,
+    AuditSequencer,
     CheckpointsService,
     AuditProofsService,
     AuditVerifyService,

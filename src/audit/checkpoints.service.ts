@@ -1,10 +1,10 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { InjectLogger } from '../common/logging/logger.provider.js';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.provider.js';
-import { AuditLog } from './audit-log.js';
+import { AuditSequencer } from './audit-sequencer.js';
 import { AuditSigner, type CheckpointClaims } from './audit-signer.js';
 import { rootFromFrontier } from './core/merkle.js';
 
@@ -47,13 +47,13 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly dataSource: DataSource,
     private readonly signer: AuditSigner,
-    private readonly log: AuditLog,
+    private readonly sequencer: AuditSequencer,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
-    this.log.onAppend((treeSize) => {
+    this.sequencer.onSequenced((treeSize) => {
       if (treeSize - this.lastIssuedSize >= this.config.checkpointEveryRecords)
         this.issueInBackground();
     });
@@ -70,13 +70,13 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Signs the current tree head, unless a checkpoint for this size exists already. */
-  async issue(): Promise<Checkpoint | undefined> {
-    const [head]: { size: string; frontier: Buffer[] }[] = await this.dataSource.query(
+  async issue(manager: EntityManager = this.dataSource.manager): Promise<Checkpoint | undefined> {
+    const [head]: { size: string; frontier: Buffer[] }[] = await manager.query(
       'SELECT size, frontier FROM audit_head WHERE id = 1',
     );
     const treeSize = Number(head.size);
     if (treeSize === 0) return undefined;
-    const existing = await this.at(treeSize);
+    const existing = await this.at(treeSize, manager);
     if (existing) return existing;
     const claims: CheckpointClaims = {
       log: this.config.audience,
@@ -84,7 +84,7 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
       rootHash: rootFromFrontier(head.frontier, treeSize).toString('base64'),
       issuedAt: new Date().toISOString(),
     };
-    await this.dataSource.query(
+    await manager.query(
       `INSERT INTO audit_checkpoint (tree_size, root_hash, issued_at, key_id, jws)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tree_size) DO NOTHING`,
       [
@@ -96,11 +96,14 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
       ],
     );
     this.lastIssuedSize = Math.max(this.lastIssuedSize, treeSize);
-    return this.at(treeSize);
+    return this.at(treeSize, manager);
   }
 
-  async at(treeSize: number): Promise<Checkpoint | undefined> {
-    const rows: CheckpointRow[] = await this.dataSource.query(
+  async at(
+    treeSize: number,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Checkpoint | undefined> {
+    const rows: CheckpointRow[] = await manager.query(
       'SELECT * FROM audit_checkpoint WHERE tree_size = $1',
       [treeSize],
     );

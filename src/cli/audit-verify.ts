@@ -6,12 +6,15 @@ import { EXPORT_FORMAT, type ExportLine } from '../audit/audit-export.js';
 import type { PublishedKey } from '../audit/broker-keys.js';
 import { LogVerifier, type VerifyProblem } from '../audit/core/log-verifier.js';
 
-const USAGE = `Usage: npm run audit:verify -- <export.ndjson> [--trust <keys.json>] [--receipt <jws>]... [--receipts <file>]
+const USAGE = `Usage: npm run audit:verify -- <export.ndjson> --trust <keys.json> [--checkpoint <jws>]... [--receipt <jws>]... [--receipts <file>]
   Vérifie hors ligne un export du journal d'audit : chaque feuille, chaque point de contrôle signé, les reçus.
   Verifies an audit log export offline: every leaf, every signed checkpoint, any receipts.
-  --trust     the broker's public keys (the JSON of GET /v1/audit/keys), obtained separately.
-              Without it the keys inside the export are trusted, and a forgery signed with another
-              key would pass: always give it for evidence.`;
+  --trust       the broker's public keys (the JSON of GET /v1/audit/keys), obtained separately.
+                Required: the keys inside an export prove nothing (a forger replaces them too);
+                --insecure-trust-export uses them anyway, for a quick look only.
+  --checkpoint  a checkpoint you kept yourself (e.g. from GET /v1/audit/checkpoints/latest): the
+                log must reach it and agree with it. Records after the last checkpoint are not yet
+                protected by any signature; the summary says how many.`;
 
 const MESSAGES: Record<VerifyProblem['code'], { fr: string; en: string }> = {
   'record.missing': { fr: 'enregistrement manquant', en: 'record missing' },
@@ -29,6 +32,10 @@ const MESSAGES: Record<VerifyProblem['code'], { fr: string; en: string }> = {
   'checkpoint.wrong_log': {
     fr: 'point de contrôle d’un autre journal',
     en: 'checkpoint of another log',
+  },
+  'checkpoint.equivocation': {
+    fr: 'deux points de contrôle signés de même taille et de racines différentes (journal bifurqué)',
+    en: 'two signed checkpoints of one size with different roots (forked log)',
   },
   'checkpoint.root_mismatch': {
     fr: 'racine différente de la racine signée',
@@ -60,6 +67,8 @@ async function main(): Promise<number> {
       allowPositionals: true,
       options: {
         trust: { type: 'string' },
+        'insecure-trust-export': { type: 'boolean' },
+        checkpoint: { type: 'string', multiple: true },
         receipt: { type: 'string', multiple: true },
         receipts: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -77,6 +86,10 @@ async function main(): Promise<number> {
   const receipts = [...(values.receipt ?? [])];
   if (values.receipts)
     receipts.push(...(await readFile(values.receipts, 'utf8')).split(/\s+/).filter(Boolean));
+  if (!values.trust && !values['insecure-trust-export']) {
+    console.error(`--trust est requis / --trust is required\n\n${USAGE}`);
+    return 2;
+  }
   const trusted = values.trust
     ? keysFrom(JSON.parse(await readFile(values.trust, 'utf8')))
     : undefined;
@@ -87,7 +100,7 @@ async function main(): Promise<number> {
   });
   let header: Extract<ExportLine, { type: typeof EXPORT_FORMAT }> | undefined;
   const exportKeys: PublishedKey[] = [];
-  const checkpoints: string[] = [];
+  const checkpoints: string[] = [...(values.checkpoint ?? [])];
   let verifier: LogVerifier | undefined;
   let lineNo = 0;
   for await (const text of lines) {
@@ -101,6 +114,10 @@ async function main(): Promise<number> {
       const { type: _type, ...key } = line;
       exportKeys.push(key);
     } else if (line.type === 'checkpoint') {
+      // The verifier is built with every checkpoint before the first record: one that comes after
+      // would otherwise go unchecked.
+      if (verifier)
+        throw new Error(`line ${lineNo}: checkpoint after the records (not an export of Filet)`);
       checkpoints.push(line.jws);
     } else if (line.type === 'record') {
       verifier ??= await LogVerifier.create({
@@ -130,6 +147,12 @@ async function main(): Promise<number> {
       `OK — ${report.recordsChecked} enregistrements, ${report.checkpointsChecked} points de contrôle, ${report.receiptsChecked} reçus vérifiés. / ` +
         `${report.recordsChecked} records, ${report.checkpointsChecked} checkpoints, ${report.receiptsChecked} receipts verified.`,
     );
+    if (report.unanchoredRecords > 0) {
+      console.log(
+        `${report.unanchoredRecords} enregistrements après le dernier point de contrôle (taille ${report.lastCheckpointSize}) ne sont pas encore protégés par une signature. / ` +
+          `${report.unanchoredRecords} records after the last checkpoint (size ${report.lastCheckpointSize}) are not yet protected by a signature.`,
+      );
+    }
     return 0;
   }
   const problem = report.firstProblem!;

@@ -20,6 +20,8 @@ export interface AppConfig {
   readonly logLevel: LogLevel;
   readonly demoSeed: boolean;
   readonly publicUrl: string;
+  /** The policy bundle (DESIGN §3.4), validated at start-up. */
+  readonly policiesDir: string;
   /** Role the broker's connections run as; empty to stay the login role. */
   readonly dbRole: string;
   /** The broker's audit signing keys (Ed25519): generated on first start when missing. */
@@ -110,9 +112,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxTokenLifetimeSeconds,
     bodyLimitBytes: intIn(env, 'FILET_BODY_LIMIT_BYTES', 262144, 1024, 10485760),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
-    demoSeed: flag(env, 'FILET_DEMO_SEED', nodeEnv !== 'production'),
+    // The demo network (whose coordinating agency holds admin keys under var/keys) is seeded by
+    // default only into the embedded database, never in production; an external database needs
+    // FILET_DEMO_SEED=true.
+    demoSeed: nodeEnv !== 'production' && flag(env, 'FILET_DEMO_SEED', !databaseUrl(env)),
     publicUrl: env.FILET_PUBLIC_URL || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
     dbRole: env.FILET_DB_ROLE ?? 'filet_app',
+    policiesDir: resolve(env.FILET_POLICIES_DIR || 'policies'),
     auditKeyFile: resolve(
       env.FILET_AUDIT_KEY_FILE || resolve(varDir, 'keys', 'broker-audit-keys.json'),
     ),

@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError, defineProblems } from '../common/errors/domain-error.js';
+import { PolicyService } from '../policy/policy.service.js';
 
 export interface Readiness {
   readonly status: 'ready';
-  readonly checks: { readonly database: 'ok'; readonly migrations: 'ok' };
+  readonly checks: {
+    readonly database: 'ok';
+    readonly migrations: 'ok';
+    readonly policyBundle: string;
+  };
 }
 
 export const HealthProblems = defineProblems({
@@ -22,7 +27,10 @@ export const HealthProblems = defineProblems({
 
 @Injectable()
 export class HealthService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly policies: PolicyService,
+  ) {}
 
   async readiness(): Promise<Readiness> {
     try {
@@ -34,6 +42,9 @@ export class HealthService {
     }
     if (await this.dataSource.showMigrations())
       throw new DomainError(HealthProblems.migrationsPending);
-    return { status: 'ready', checks: { database: 'ok', migrations: 'ok' } };
+    return {
+      status: 'ready',
+      checks: { database: 'ok', migrations: 'ok', policyBundle: this.policies.current().hash },
+    };
   }
 }

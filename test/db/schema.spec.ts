@@ -65,11 +65,32 @@ describe('schema discipline', () => {
       expect(Object.fromEntries(rows.map((r) => [r.table, r.privileges]))).toEqual({
         agency: 'SELECT,INSERT,UPDATE,DELETE',
         agency_key: 'SELECT,INSERT,UPDATE,DELETE',
+        // Column-level UPDATE only (lifecycle, signatures, lock-and-touch): not a table privilege.
+        agreement: 'SELECT,INSERT',
+        agreement_flow: 'SELECT,INSERT',
+        agreement_party: 'SELECT,INSERT',
+        agreement_version: 'SELECT,INSERT',
         audit_checkpoint: 'SELECT,INSERT',
+        decision: 'SELECT,INSERT',
+        decision_approval: 'SELECT,INSERT,UPDATE',
         audit_head: 'SELECT,UPDATE',
         audit_hold: 'SELECT,INSERT,UPDATE',
         audit_node: 'SELECT,INSERT',
+        audit_pending: 'SELECT,INSERT,DELETE',
         audit_record: 'SELECT,INSERT',
+        case_assignment: 'SELECT,INSERT,DELETE',
+        // Column-level UPDATE only (stage and threshold decision): not a table privilege.
+        case_file: 'SELECT,INSERT',
+        case_person: 'SELECT,INSERT',
+        case_risk_assessment: 'SELECT,INSERT',
+        case_user_assignment: 'SELECT,INSERT',
+        // Versions append-only; only the current-version pointer may change (column-level UPDATE).
+        consent: 'SELECT,INSERT',
+        consent_version: 'SELECT,INSERT',
+        // Deletable at minimisation and end of retention; a version is never updated.
+        information_item: 'SELECT,INSERT,DELETE',
+        information_item_version: 'SELECT,INSERT,DELETE',
+        policy_bundle: 'SELECT,INSERT',
         schema_migration: 'SELECT',
         token_use: 'SELECT,INSERT,UPDATE,DELETE',
       });

@@ -153,6 +153,36 @@ describe('tamper drills', () => {
     expect(offline.output).toContain('checkpoint.beyond_log');
   });
 
+  it('checkpoints deleted and history rewritten: the broker sees no anchor left; a kept checkpoint catches it', async () => {
+    // An agency kept the latest signed checkpoint (it is public); the tamperer cannot unsign it.
+    const kept = await app.request<{ jws: string }>('GET', '/v1/audit/checkpoints/latest', {
+      token: await officer(),
+    });
+    await db.query('DELETE FROM audit_checkpoint');
+    const {
+      rows: [row],
+    } = await db.query('SELECT leaf FROM audit_record WHERE seq = 2');
+    const leaf = canonicalize({ ...JSON.parse(row.leaf), outcome: 'failure' });
+    await db.query(
+      'UPDATE audit_record SET leaf = $1, leaf_hash = $2, outcome = $3 WHERE seq = 2',
+      [leaf, leafHash(Buffer.from(leaf)), 'failure'],
+    );
+    await rebuildTree(db);
+
+    const report = (await verify()) as Report & {
+      unanchoredRecords: number;
+      lastCheckpointSize: number;
+    };
+    expect(report).toEqual(expect.objectContaining({ ok: true, lastCheckpointSize: 0 }));
+    expect(report.unanchoredRecords).toBeGreaterThan(0);
+    const offline = await offlineVerify(await exportText(), dir, {
+      trust: keys,
+      checkpoints: [kept.body.jws],
+    });
+    expect(offline.code).toBe(1);
+    expect(offline.output).toContain('checkpoint.root_mismatch');
+  });
+
   it('the whole log replaced by a consistent forgery signed with another key: refused', async () => {
     const forger = new AuditSigner(await loadBrokerKeys(join(dir, 'forger-keys.json')));
     const rows = await db.query('SELECT seq, leaf FROM audit_record ORDER BY seq');

@@ -130,6 +130,19 @@ describe('privacy officer views of the audit log', () => {
       { token: await token() },
     );
     expect(page2.body).toEqual({ items: [expect.objectContaining({ seq: seqs[0] })], next: null });
+    for (const bad of [
+      'outcome=maybe',
+      'from=2024-W01',
+      'from=2024',
+      'from=2024-02-31',
+      'to=2024-01-01T10:00:00,5Z',
+    ]) {
+      expectProblem(
+        await app.request('GET', `/v1/audit/records?${bad}`, { token: await token() }),
+        400,
+        'request.invalid',
+      );
+    }
     expectProblem(
       await app.request('GET', '/v1/audit/records?outcome=maybe', { token: await token() }),
       400,
@@ -173,6 +186,14 @@ describe('privacy officer views of the audit log', () => {
     expect(lines[0]).toBe(
       'seq,date,holderAgencyId,recipientAgencyId,categories,purpose,basis,reasonCodes,caseId,decisionId',
     );
+    const upper = await app.request<{ entries: unknown[] }>(
+      'GET',
+      `/v1/audit/register?holder=${police.id.toUpperCase()}`,
+      {
+        token: await coordination.token(['privacy_officer']),
+      },
+    );
+    expect(upper.body.entries).toHaveLength(1);
     // The denied request released nothing: it is not in the register.
     expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual([seqs[1]]);
     expect(lines[1]).toContain('criminal_history court_orders');
@@ -252,6 +273,39 @@ describe('privacy officer views of the audit log', () => {
       404,
       'audit.hold_not_found',
     );
+  });
+
+  it('only the holder (or the coordinating agency) holds an entry, and only who held it (or coordination) releases it', async () => {
+    // seqs[0]: the shelter released its location to the police. The police, though a party, may
+    // neither hold nor release it: the shelter decides what protects its residents.
+    expectProblem(
+      await app.request('POST', '/v1/audit/holds', {
+        token: await police.token(['privacy_officer']),
+        body: { seq: seqs[0], reason: 'investigation' },
+      }),
+      404,
+      'audit.record_not_found',
+    );
+    const hold = await app.request<{ id: string }>('POST', '/v1/audit/holds', {
+      token: await shelter.token(['privacy_officer']),
+      body: { seq: seqs[0], reason: 'shelter_location' },
+    });
+    expect(hold.status).toBe(201);
+    expectProblem(
+      await app.request('POST', `/v1/audit/holds/${hold.body.id}/release`, {
+        token: await police.token(['privacy_officer']),
+      }),
+      404,
+      'audit.hold_not_found',
+    );
+    const policeHolds = await app.request<{ items: unknown[] }>('GET', '/v1/audit/holds', {
+      token: await police.token(['privacy_officer']),
+    });
+    expect(policeHolds.body.items).toEqual([]);
+    const released = await app.request('POST', `/v1/audit/holds/${hold.body.id}/release`, {
+      token: await shelter.token(['privacy_officer']),
+    });
+    expect(released.status).toBe(201);
   });
 
   it("an officer cannot hold a record its agency is not party to, nor read another person's report entries of other agencies", async () => {

@@ -134,7 +134,7 @@ describe('audit log', () => {
     ).toBe(true);
   });
 
-  it('records every authentication failure, with a receipt, and the claimed agency as a party', async () => {
+  it('records every authentication failure, with a receipt, and the unverified claimed issuer as a target only', async () => {
     const before = await auditSize(app);
     const expired = await mintToken({
       key: police.key,
@@ -151,13 +151,14 @@ describe('audit log', () => {
       [claims.seq],
     );
     expect(row).toEqual(
-      expect.objectContaining({ action: 'auth.failure', outcome: 'failure', parties: [police.id] }),
+      expect.objectContaining({ action: 'auth.failure', outcome: 'failure', parties: [] }),
     );
     expect(JSON.parse(row.leaf)).toEqual(
       expect.objectContaining({
         reasonCodes: ['auth.token_expired'],
         actor: { agencyId: null, subject: null, roles: [] },
         requestId: res.headers.get('x-request-id'),
+        targets: { route: 'GET /v1/agencies', claimedIssuer: police.id },
       }),
     );
   });
@@ -213,10 +214,19 @@ describe('audit log', () => {
       token: await police.token(),
     });
     expectProblem(asPolice, 404, 'audit.record_not_found');
-    const asOfficer = await app.request('GET', `/v1/audit/records/${claims.seq}/proof`, {
+    // Another agency's privacy officer is no party either; the coordinating agency's is.
+    const asPoliceOfficer = await app.request('GET', `/v1/audit/records/${claims.seq}/proof`, {
       token: await police.token(['privacy_officer']),
     });
-    expect(asOfficer.status).toBe(200);
+    expectProblem(asPoliceOfficer, 404, 'audit.record_not_found');
+    const asCoordinationOfficer = await app.request(
+      'GET',
+      `/v1/audit/records/${claims.seq}/proof`,
+      {
+        token: await admin.token(['privacy_officer']),
+      },
+    );
+    expect(asCoordinationOfficer.status).toBe(200);
     const beyond = await app.request(
       'GET',
       `/v1/audit/records/${claims.seq}/proof?treeSize=${claims.seq}`,
@@ -236,7 +246,7 @@ describe('audit log', () => {
         `CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`,
       );
       await db.query(
-        'CREATE TRIGGER test_refuse BEFORE INSERT ON audit_record FOR EACH ROW EXECUTE FUNCTION test_refuse()',
+        'CREATE TRIGGER test_refuse BEFORE INSERT ON audit_pending FOR EACH ROW EXECUTE FUNCTION test_refuse()',
       );
       const body = registrationBody();
       const [{ count: before }] = await app.dataSource.query(
@@ -253,7 +263,7 @@ describe('audit log', () => {
       );
       expect(after).toBe(before);
     } finally {
-      await db.query('DROP TRIGGER IF EXISTS test_refuse ON audit_record');
+      await db.query('DROP TRIGGER IF EXISTS test_refuse ON audit_pending');
       await db.query('DROP FUNCTION IF EXISTS test_refuse()');
       await db.end();
     }

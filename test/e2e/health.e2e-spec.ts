@@ -19,7 +19,14 @@ describe('health', () => {
   it('is ready when the database is reachable and every migration is applied', async () => {
     const res = await app.request('GET', '/health/ready');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { database: 'ok', migrations: 'ok' } });
+    expect(res.body).toEqual({
+      status: 'ready',
+      checks: {
+        database: 'ok',
+        migrations: 'ok',
+        policyBundle: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+    });
   });
 
   it('keeps a well-formed request id given by the caller', async () => {

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import {
   createAgency,
   generateTestKey,
   registrationBody,
   type TestAgency,
 } from '../factories/agency.factory.js';
+import { agreementBody, createAgreement } from '../factories/agreement.factory.js';
+import { seedCase } from '../factories/case.factory.js';
 import { auditSize } from '../support/audit-helpers.js';
 import { routeTable } from '../support/route-table.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -34,6 +37,13 @@ describe('route access table', () => {
       'POST /v1/agencies/:id/keys/:kid/revoke -> roles:admin',
       'POST /v1/agencies/:id/reactivate -> roles:admin',
       'POST /v1/agencies/:id/suspend -> roles:admin',
+      'GET /v1/agreements -> authenticated',
+      'POST /v1/agreements -> roles:admin|coordinator|legal_reviewer',
+      'GET /v1/agreements/:id -> authenticated',
+      'POST /v1/agreements/:id/signatures -> roles:admin|legal_reviewer',
+      'POST /v1/agreements/:id/suspend -> roles:admin|coordinator|legal_reviewer',
+      'POST /v1/agreements/:id/terminate -> roles:admin|coordinator|legal_reviewer',
+      'POST /v1/agreements/:id/versions -> roles:admin|coordinator|legal_reviewer',
       'GET /v1/audit/checkpoints -> authenticated',
       'POST /v1/audit/checkpoints -> roles:privacy_officer|admin',
       'GET /v1/audit/checkpoints/latest -> authenticated',
@@ -48,7 +58,29 @@ describe('route access table', () => {
       'GET /v1/audit/records/:seq/proof -> authenticated',
       'GET /v1/audit/register -> roles:privacy_officer',
       'GET /v1/audit/verify -> roles:privacy_officer',
+      'GET /v1/cases -> authenticated',
+      'POST /v1/cases -> roles:agency_user|coordinator',
+      'GET /v1/cases/:caseId/consents -> authenticated',
+      'POST /v1/cases/:caseId/consents -> roles:agency_user|coordinator',
+      'GET /v1/cases/:caseId/information -> authenticated',
+      'POST /v1/cases/:caseId/information -> roles:agency_user|coordinator',
+      'GET /v1/cases/:id -> authenticated',
+      'POST /v1/cases/:id/assignments -> roles:coordinator',
+      'DELETE /v1/cases/:id/assignments/:agencyId -> roles:coordinator',
+      'GET /v1/cases/:id/persons -> authenticated',
+      'POST /v1/cases/:id/persons -> roles:agency_user|coordinator',
+      'POST /v1/cases/:id/risk-assessments -> roles:agency_user|coordinator',
+      'POST /v1/cases/:id/stage -> roles:coordinator',
+      'POST /v1/cases/:id/user-assignments -> roles:agency_user|coordinator',
+      'POST /v1/consents/:id/withdraw -> roles:agency_user|coordinator',
+      'GET /v1/decisions/:id -> authenticated',
+      'POST /v1/decisions/:id/approvals -> roles:agency_user|privacy_officer',
+      'POST /v1/disclosures -> roles:agency_user|coordinator',
+      'POST /v1/disclosures/dry-run -> roles:agency_user|coordinator',
+      'GET /v1/information/:id -> authenticated',
+      'PATCH /v1/information/:id -> roles:agency_user|coordinator',
       'GET /v1/persons/:id/disclosure-report -> roles:privacy_officer',
+      'GET /v1/policies -> authenticated',
     ]);
   });
 
@@ -103,6 +135,10 @@ describe('route access table', () => {
     const admin: TestAgency = await createAgency(app.dataSource, { sector: 'coordination' });
     const target: TestAgency = await createAgency(app.dataSource, { sector: 'shelter' });
     const extraKey = await generateTestKey('EdDSA');
+    // Seeded without audit records, so that seq 0 stays the first change below.
+    const drafted = await createAgreement(app.dataSource, [admin.id, target.id]);
+    const inForce = await createAgreement(app.dataSource, [admin.id, target.id], { active: true });
+    const seeded = await seedCase(app.dataSource, admin.id);
     let lastBody: Record<string, unknown> = {};
     const holdId = (): string => String(lastBody.id);
     type Call = { path: string; body?: unknown; roles: Parameters<TestAgency['token']>[0] };
@@ -137,6 +173,32 @@ describe('route access table', () => {
         body: { reason: 'superseded' },
         roles: ['admin'],
       }),
+      'POST /v1/agreements': () => ({
+        path: '/v1/agreements',
+        body: agreementBody([admin.id, target.id]),
+        roles: ['coordinator'],
+      }),
+      // The first of two signatures: recorded, but does not yet activate (a second record).
+      'POST /v1/agreements/:id/signatures': () => ({
+        path: `/v1/agreements/${drafted.id}/signatures`,
+        body: { version: 1 },
+        roles: ['legal_reviewer'],
+      }),
+      'POST /v1/agreements/:id/versions': () => ({
+        path: `/v1/agreements/${inForce.id}/versions`,
+        body: agreementBody([admin.id, target.id]),
+        roles: ['legal_reviewer'],
+      }),
+      'POST /v1/agreements/:id/suspend': () => ({
+        path: `/v1/agreements/${inForce.id}/suspend`,
+        body: { reason: 'under_review' },
+        roles: ['legal_reviewer'],
+      }),
+      'POST /v1/agreements/:id/terminate': () => ({
+        path: `/v1/agreements/${inForce.id}/terminate`,
+        body: { reason: 'mutual_agreement' },
+        roles: ['coordinator'],
+      }),
       'POST /v1/audit/checkpoints': () => ({
         path: '/v1/audit/checkpoints',
         roles: ['privacy_officer'],
@@ -151,7 +213,109 @@ describe('route access table', () => {
         path: `/v1/audit/holds/${holdId()}/release`,
         roles: ['privacy_officer'],
       }),
+      // On the seeded de-identified case: assess, confirm, then its parties, consent and item.
+      'POST /v1/cases': () => ({
+        path: '/v1/cases',
+        body: { reason: 'strangulation', incidentDate: '2025-11-20' },
+        roles: ['agency_user'],
+      }),
+      'POST /v1/cases/:id/persons': () => ({
+        path: `/v1/cases/${seeded.caseId}/persons`,
+        body: { role: 'child', capacity: 'unknown', minor: true },
+        roles: ['agency_user'],
+      }),
+      'POST /v1/cases/:id/risk-assessments': () => ({
+        path: `/v1/cases/${seeded.caseId}/risk-assessments`,
+        body: { tool: 'odara', score: 8 },
+        roles: ['agency_user'],
+      }),
+      'POST /v1/cases/:id/stage': () => ({
+        path: `/v1/cases/${seeded.caseId}/stage`,
+        body: { stage: 'high_risk_confirmed' },
+        roles: ['coordinator'],
+      }),
+      'POST /v1/cases/:id/assignments': () => ({
+        path: `/v1/cases/${seeded.caseId}/assignments`,
+        body: { agencyId: target.id },
+        roles: ['coordinator'],
+      }),
+      'POST /v1/cases/:id/user-assignments': () => ({
+        path: `/v1/cases/${seeded.caseId}/user-assignments`,
+        body: { agencyId: target.id, subject: 'worker-1', side: 'victim' },
+        roles: ['coordinator'],
+      }),
+      'DELETE /v1/cases/:id/assignments/:agencyId': () => ({
+        path: `/v1/cases/${seeded.caseId}/assignments/${target.id}`,
+        roles: ['coordinator'],
+      }),
+      'POST /v1/cases/:caseId/consents': () => ({
+        path: `/v1/cases/${seeded.caseId}/consents`,
+        body: {
+          personId: seeded.personId,
+          recipientSectors: ['shelter'],
+          categories: ['risk_assessment'],
+          purposes: ['safety_planning'],
+          howObtained: 'verbal',
+          capacityNote: 'capable_presumed',
+        },
+        roles: ['agency_user'],
+      }),
+      'POST /v1/consents/:id/withdraw': () => ({
+        path: `/v1/consents/${seeded.consentId}/withdraw`,
+        body: { reason: 'person_request' },
+        roles: ['agency_user'],
+      }),
+      'POST /v1/cases/:caseId/information': () => ({
+        path: `/v1/cases/${seeded.caseId}/information`,
+        body: {
+          personId: seeded.personId,
+          category: 'weapons',
+          fields: { licence_holder: false },
+          retainUntil: '2099-01-01',
+        },
+        roles: ['agency_user'],
+      }),
+      'PATCH /v1/information/:id': () => ({
+        path: `/v1/information/${seeded.itemId}`,
+        body: { reason: 'inaccurate', fields: { access_to_firearms: false } },
+        roles: ['agency_user'],
+      }),
+      // A refused request and a dry run each leave exactly their decision record.
+      'POST /v1/disclosures': () => ({
+        path: '/v1/disclosures',
+        body: disclosureBody(),
+        roles: ['agency_user'],
+      }),
+      'POST /v1/disclosures/dry-run': () => ({
+        path: '/v1/disclosures/dry-run',
+        body: disclosureBody(),
+        roles: ['agency_user'],
+      }),
+      'POST /v1/decisions/:id/approvals': () => ({
+        path: `/v1/decisions/${pendingDecision.decisionId}/approvals`,
+        body: { itemId: pendingDecision.itemId, approve: false, reason: 'not_necessary' },
+        roles: ['agency_user'],
+      }),
     };
+    const disclosureBody = (): Record<string, unknown> => ({
+      caseId: seeded.caseId,
+      personId: seeded.personId,
+      categories: ['risk_assessment'],
+      purpose: 'risk_assessment',
+      basis: 'consent',
+    });
+    // A pending decision waiting on the calling agency's approval, written as the engine writes one.
+    const pendingDecision = { decisionId: randomUUID(), itemId: randomUUID() };
+    await app.dataSource.query(
+      `INSERT INTO decision (id, requester_agency_id, subject, case_id, person_id, dry_run, outcome, request, facts,
+                             decision, policy_bundle_hash, decided_at)
+       VALUES ($1, $2, 'worker-2', $3, $4, false, 'pending', '{"purpose":"safety_planning"}', '{}', '{}', 'h', now())`,
+      [pendingDecision.decisionId, target.id, seeded.caseId, seeded.personId],
+    );
+    await app.dataSource.query(
+      `INSERT INTO decision_approval (decision_id, item_id, holder_agency_id, status) VALUES ($1, $2, $3, 'pending')`,
+      [pendingDecision.decisionId, pendingDecision.itemId, admin.id],
+    );
     // Suspension must come before reactivation, and a key must exist before it is revoked.
     const order = Object.keys(validCalls);
     const changing = routeTable(app.app)

@@ -49,7 +49,11 @@ const run = promisify(execFile);
 export async function offlineVerify(
   exportText: string,
   dir: string,
-  options: { trust?: readonly PublishedKey[]; receipts?: readonly string[] } = {},
+  options: {
+    trust?: readonly PublishedKey[];
+    receipts?: readonly string[];
+    checkpoints?: readonly string[];
+  } = {},
 ): Promise<{ code: number; output: string }> {
   const file = `${dir}/export.ndjson`;
   await writeFile(file, exportText);
@@ -57,8 +61,11 @@ export async function offlineVerify(
   if (options.trust) {
     await writeFile(`${dir}/trust.json`, JSON.stringify({ keys: options.trust }));
     args.push('--trust', `${dir}/trust.json`);
+  } else {
+    args.push('--insecure-trust-export');
   }
   for (const receipt of options.receipts ?? []) args.push('--receipt', receipt);
+  for (const checkpoint of options.checkpoints ?? []) args.push('--checkpoint', checkpoint);
   try {
     const { stdout, stderr } = await run(process.execPath, args, { encoding: 'utf8' });
     return { code: 0, output: stdout + stderr };

@@ -94,6 +94,8 @@ describe('LogVerifier (offline core)', () => {
       recordsChecked: 40,
       checkpointsChecked: 3,
       receiptsChecked: 1,
+      lastCheckpointSize: 40,
+      unanchoredRecords: 0,
     });
   });
 
@@ -164,6 +166,23 @@ describe('LogVerifier (offline core)', () => {
     expect((await verify(signer, log, checkpoints, { receipts: [receipt] })).firstProblem).toEqual({
       code: 'receipt.not_in_log',
       seq: 3,
+    });
+  });
+
+  it('reports the records not yet covered by any checkpoint', async () => {
+    const report = await verify(signer, log, checkpoints.slice(0, 2));
+    expect(report).toEqual(
+      expect.objectContaining({ ok: true, lastCheckpointSize: 33, unanchoredRecords: 7 }),
+    );
+  });
+
+  it('detects two signed checkpoints of one size with different roots (a forked log)', async () => {
+    const forked = log.map((l) => ({ ...l }));
+    forked[2].hash = leafHash(Buffer.from('another history'));
+    const fork = await checkpoint(signer, forked, 10);
+    expect((await verify(signer, log, [...checkpoints, fork])).firstProblem).toEqual({
+      code: 'checkpoint.equivocation',
+      treeSize: 10,
     });
   });
 

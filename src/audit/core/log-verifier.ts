@@ -20,6 +20,7 @@ export interface VerifyProblem {
     | 'checkpoint.bad_signature'
     | 'checkpoint.wrong_log'
     | 'checkpoint.root_mismatch'
+    | 'checkpoint.equivocation'
     | 'checkpoint.beyond_log'
     | 'receipt.bad_signature'
     | 'receipt.not_in_log'
@@ -34,6 +35,9 @@ export interface VerifyReport {
   readonly recordsChecked: number;
   readonly checkpointsChecked: number;
   readonly receiptsChecked: number;
+  /** The largest checkpoint verified: records beyond it are not yet protected by a signature. */
+  readonly lastCheckpointSize: number;
+  readonly unanchoredRecords: number;
   readonly firstProblem?: VerifyProblem;
 }
 
@@ -71,6 +75,11 @@ export class LogVerifier {
       const { treeSize, rootHash, log } = signed.claims;
       if (options.log !== undefined && log !== options.log) {
         return verifier.withProblem({ code: 'checkpoint.wrong_log', treeSize });
+      }
+      // Two signed heads of one size with different roots: the log was forked.
+      const seen = verifier.checkpointRoots.get(treeSize);
+      if (seen !== undefined && seen !== rootHash) {
+        return verifier.withProblem({ code: 'checkpoint.equivocation', treeSize });
       }
       verifier.checkpointRoots.set(treeSize, rootHash);
     }
@@ -141,12 +150,18 @@ export class LogVerifier {
         this.fail({ code: 'log.size_mismatch', treeSize: expectedSize, seq: this.size });
       }
     }
+    const lastCheckpointSize = Math.max(
+      0,
+      ...[...this.checkpointRoots.keys()].filter((size) => size <= this.size),
+    );
     return {
       ok: !this.problem,
       treeSize: this.size,
       recordsChecked: this.size,
       checkpointsChecked: this.checkpointsChecked,
       receiptsChecked: this.receiptsChecked,
+      lastCheckpointSize,
+      unanchoredRecords: this.size - lastCheckpointSize,
       ...(this.problem ? { firstProblem: this.problem } : {}),
     };
   }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsTimestamp } from '../../common/validation/is-timestamp.js';
 import { HOLD_REASONS, type HoldReason } from '../audit.entities.js';
 import { AUDIT_OUTCOMES } from '../audit.types.js';
 
@@ -87,12 +88,12 @@ export class RecordSearchQueryDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Recorded at or after.' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Recorded before.' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   to?: string;
 
   @ApiPropertyOptional({ description: 'Cursor: the `next` of the previous page.' })
@@ -119,12 +120,12 @@ export class RegisterQueryDto {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   to?: string;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })

@@ -1,4 +1,4 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
@@ -7,7 +7,6 @@ import { AuditLog } from '../../audit/audit-log.js';
 import { CommonProblems } from '../errors/common.problems.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ACCESS_METADATA, type AccessRule } from './access.decorator.js';
-import { ISSUER_DIRECTORY, type IssuerDirectory } from './issuer-directory.js';
 import { TokenVerifier } from './token-verifier.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,7 +22,6 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
     private readonly audit: AuditLog,
-    @Inject(ISSUER_DIRECTORY) private readonly issuers: IssuerDirectory,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -56,16 +54,18 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  /** The agency a rejected token claims to come from is a party when it exists: its officers see the attempt. */
   private async recordRejectedToken(request: FastifyRequest, error: DomainError): Promise<void> {
+    // The claimed issuer is unverified: kept as a target for investigation, never made a party
+    // (a forger must not fill an agency's view with records in its name).
     const claimed = this.claimedIssuer(request.headers.authorization);
-    const known = claimed ? await this.issuers.findIssuer(claimed, '') : undefined;
     await this.audit.record(auditContextOf(request), {
       action: 'auth.failure',
       outcome: 'failure',
       reasonCodes: [error.problem.code],
-      parties: known ? [known.agencyId] : [],
-      targets: { route: `${request.method} ${request.routeOptions.url ?? ''}` },
+      targets: {
+        route: `${request.method} ${request.routeOptions.url ?? ''}`,
+        claimedIssuer: claimed,
+      },
     });
   }
 

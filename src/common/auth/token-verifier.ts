@@ -57,12 +57,13 @@ export class TokenVerifier {
     const unverified = this.unverifiedClaims(token);
     const issuer = await this.issuers.findIssuer(unverified.iss, header.kid);
     if (!issuer) fail(AuthProblems.unknownIssuer);
-    if (!issuer.active) fail(AuthProblems.agencySuspended);
     if (!issuer.key) fail(AuthProblems.unknownKey);
-    if (issuer.key.revoked) fail(AuthProblems.keyRevoked);
     if (issuer.key.alg !== header.alg) fail(AuthProblems.algorithmNotAllowed);
-
+    // The signature is checked before the key's or the agency's status is told: a forger learns
+    // nothing about revocations or suspensions.
     const payload = await this.verifySignatureAndTimes(token, issuer.key, unverified.iss);
+    if (issuer.key.revoked) fail(AuthProblems.keyRevoked);
+    if (!issuer.active) fail(AuthProblems.agencySuspended);
     const roles = this.roles(payload, issuer.allowedRoles);
     const expiresAt = new Date(((payload.exp as number) + this.config.clockSkewSeconds) * 1000);
     const firstUse = await this.tokenUses.spend(issuer.agencyId, payload.jti as string, expiresAt);

@@ -1,0 +1,411 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AgenciesService } from '../agencies/agencies.service.js';
+import { AgreementsService } from '../agreements/agreements.service.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { AuditSigner } from '../audit/audit-signer.js';
+import type { AuditContext, AuditEntry } from '../audit/audit.types.js';
+import { canonicalize } from '../audit/core/canonical-json.js';
+import { CasesService } from '../cases/cases.service.js';
+import {
+  hasRole,
+  isCoordinationPrivacyOfficer,
+  type PrincipalContext,
+} from '../common/auth/principal.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import type { Localized } from '../common/i18n/language.js';
+import { ConsentsService } from '../consents/consents.service.js';
+import { ItemsService } from '../items/items.service.js';
+import type { PolicyBundle } from '../policy/bundle.types.js';
+import { DecisionEngine } from '../policy/decision-engine.js';
+import type {
+  Decision,
+  DecisionFacts,
+  DisclosureRequest,
+  ReleasedItem,
+} from '../policy/decision.types.js';
+import { PolicyService } from '../policy/policy.service.js';
+import { DisclosureProblems } from './disclosures.problems.js';
+import type { DisclosureRequestDto } from './dto/disclosure-request.dto.js';
+
+export interface ReasonView {
+  readonly code: string;
+  readonly description: Localized;
+  readonly citation: string;
+}
+
+export interface DisclosureResponse {
+  readonly decisionId: string;
+  readonly dryRun: boolean;
+  readonly outcome: Decision['outcome'];
+  /** Released items with only their permitted fields; a dry run names the fields without values. */
+  readonly released: readonly (Omit<ReleasedItem, 'fields' | 'basis'> & {
+    readonly fields?: Readonly<Record<string, unknown>>;
+    readonly fieldNames: readonly string[];
+  })[];
+  readonly withheld: readonly {
+    readonly category: string;
+    readonly reasons: readonly ReasonView[];
+  }[];
+  readonly pending: Decision['pending'];
+  readonly obligations: Decision['obligations'];
+  readonly duties: Decision['duties'];
+  readonly policyBundleHash: string;
+  readonly decidedAt: string;
+  /** The signed audit receipt of this decision (also in the Filet-Audit-Receipt header). */
+  readonly receipt: string;
+}
+
+function sha256(value: unknown): string {
+  return createHash('sha256').update(canonicalize(value)).digest('hex');
+}
+
+/** Facts as stored for replay: item values dropped (rules read field names, never values). */
+function storableFacts(facts: DecisionFacts): Record<string, unknown> {
+  return {
+    ...facts,
+    items: facts.items.map((i) => ({
+      ...i,
+      fields: Object.fromEntries(Object.keys(i.fields).map((f) => [f, null])),
+    })),
+  } as unknown as Record<string, unknown>;
+}
+
+/**
+ * Decides disclosures (DESIGN §3): loads the facts, runs the pure engine, and in one transaction
+ * stores the decision and writes its audit records — the decision itself and one release record per
+ * holder (for registers and subject access reports) — before anything leaves.
+ */
+@Injectable()
+export class DisclosuresService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditLog,
+    private readonly signer: AuditSigner,
+    private readonly policy: PolicyService,
+    private readonly agencies: AgenciesService,
+    private readonly cases: CasesService,
+    private readonly consents: ConsentsService,
+    private readonly items: ItemsService,
+    private readonly agreements: AgreementsService,
+  ) {}
+
+  async decide(
+    caller: PrincipalContext,
+    ctx: AuditContext,
+    input: DisclosureRequestDto,
+    dryRun: boolean,
+  ): Promise<DisclosureResponse> {
+    const bundle = this.policy.current();
+    this.validate(input, bundle);
+    const request: DisclosureRequest = {
+      requesterAgencyId: caller.agencyId,
+      subject: caller.subject,
+      roles: caller.roles,
+      caseId: input.caseId.toLowerCase(),
+      personId: input.personId.toLowerCase(),
+      categories: input.categories,
+      purpose: input.purpose,
+      basis: input.basis,
+      obligationId: input.obligationId,
+      attestation: input.attestation
+        ? { criteria: { ...input.attestation.criteria }, attestedAt: input.attestation.attestedAt }
+        : undefined,
+    };
+    const now = new Date();
+    const facts = await this.facts(caller, request, now);
+    const decision = DecisionEngine.decide(request, facts, bundle, now);
+    const payload = dryRun
+      ? []
+      : decision.released.map(({ itemId, itemVersion, category, fields }) => ({
+          itemId,
+          itemVersion,
+          category,
+          fields,
+        }));
+    const decisionId = randomUUID();
+    await this.audit.transaction(ctx, async ({ manager, record }) => {
+      await manager.query(
+        `INSERT INTO decision (id, requester_agency_id, subject, case_id, person_id, dry_run, outcome, request, facts,
+                               decision, policy_bundle_hash, payload_sha256, decided_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        [
+          decisionId,
+          caller.agencyId,
+          caller.subject,
+          request.caseId,
+          request.personId,
+          dryRun,
+          decision.outcome,
+          request,
+          storableFacts(facts),
+          {
+            ...decision,
+            released: decision.released.map((r) => ({ ...r, fields: Object.keys(r.fields) })),
+          },
+          bundle.hash,
+          payload.length ? sha256(payload) : null,
+          now.toISOString(),
+        ],
+      );
+      for (const p of dryRun ? [] : decision.pending) {
+        await manager.query(
+          `INSERT INTO decision_approval (decision_id, item_id, holder_agency_id, status) VALUES ($1, $2, $3, 'pending')`,
+          [decisionId, p.itemId, p.holderAgencyId],
+        );
+      }
+      await record(this.decideEntry(request, decision, decisionId, dryRun, payload));
+      if (!dryRun)
+        for (const entry of this.releaseEntries(request, decision, decisionId)) await record(entry);
+    });
+    return {
+      decisionId,
+      dryRun,
+      outcome: decision.outcome,
+      released: decision.released.map(({ basis: _basis, fields, ...r }) => ({
+        ...r,
+        fieldNames: Object.keys(fields),
+        ...(dryRun ? {} : { fields }),
+      })),
+      withheld: decision.withheld.map((w) => ({
+        category: w.category,
+        reasons: w.reasons.map((code) => this.reason(bundle, code)),
+      })),
+      pending: decision.pending,
+      obligations: decision.obligations,
+      duties: decision.duties,
+      policyBundleHash: bundle.hash,
+      decidedAt: decision.decidedAt,
+      receipt: await this.signer.signReceipt(ctx.receipts[0]),
+    };
+  }
+
+  /** A decision as its requester sees it, or with its full trace for the officers entitled to it. */
+  async get(caller: PrincipalContext, id: string): Promise<Record<string, unknown>> {
+    const rows: {
+      requester_agency_id: string;
+      decision: Decision & { released: { holderAgencyId: string }[] };
+      request: unknown;
+      dry_run: boolean;
+      decided_at: Date;
+      outcome: string;
+    }[] = await this.dataSource.query('SELECT * FROM decision WHERE id = $1', [id]);
+    const row = rows[0];
+    if (!row) throw new DomainError(DisclosureProblems.decisionNotFound);
+    const holders = new Set([
+      ...row.decision.released.map((r) => r.holderAgencyId),
+      ...row.decision.pending.map((p) => p.holderAgencyId),
+    ]);
+    const officer = hasRole(caller, 'privacy_officer') || hasRole(caller, 'legal_reviewer');
+    const seesTrace =
+      isCoordinationPrivacyOfficer(caller) ||
+      (officer && (holders.has(caller.agencyId) || caller.agencyId === row.requester_agency_id));
+    if (
+      !seesTrace &&
+      caller.agencyId !== row.requester_agency_id &&
+      !holders.has(caller.agencyId)
+    ) {
+      throw new DomainError(DisclosureProblems.decisionNotFound);
+    }
+    const { trace, ...summary } = row.decision;
+    return {
+      decisionId: id,
+      requesterAgencyId: row.requester_agency_id,
+      dryRun: row.dry_run,
+      request: row.request,
+      ...summary,
+      ...(seesTrace ? { trace } : {}),
+    };
+  }
+
+  /**
+   * The holder approves or refuses one pending item. The requester then asks again: the approved item
+   * is released by that new decision, with its own audit records, under the rules in force then.
+   */
+  async approve(
+    caller: PrincipalContext,
+    ctx: AuditContext,
+    decisionId: string,
+    itemId: string,
+    approve: boolean,
+    reason?: string,
+  ): Promise<{ itemId: string; status: string }> {
+    return this.audit.transaction(ctx, async ({ manager, record }) => {
+      const [[row]]: [{ holder_agency_id: string }[], number] = await manager.query(
+        `UPDATE decision_approval SET status = $4, decided_by = $5, decided_at = now()
+          WHERE decision_id = $1 AND item_id = $2 AND holder_agency_id = $3 AND status = 'pending'
+          RETURNING holder_agency_id`,
+        [decisionId, itemId, caller.agencyId, approve ? 'approved' : 'refused', caller.subject],
+      );
+      if (!row) throw new DomainError(DisclosureProblems.approvalNotFound);
+      const [decision]: {
+        requester_agency_id: string;
+        case_id: string;
+        person_id: string;
+        request: DisclosureRequest;
+      }[] = await manager.query(
+        'SELECT requester_agency_id, case_id, person_id, request FROM decision WHERE id = $1',
+        [decisionId],
+      );
+      await record({
+        action: approve ? 'disclosure.approve' : 'disclosure.refuse',
+        outcome: 'success',
+        parties: [caller.agencyId, decision.requester_agency_id],
+        targets: { decisionId, caseId: decision.case_id, personIds: [decision.person_id], itemId },
+        reasonCodes: reason ? [reason] : undefined,
+      });
+      return { itemId, status: approve ? 'approved' : 'refused' };
+    });
+  }
+
+  private validate(input: DisclosureRequestDto, bundle: PolicyBundle): void {
+    const categories = bundle.taxonomy.categories;
+    if (!input.categories.every((c) => Object.hasOwn(categories, c)))
+      throw new DomainError(DisclosureProblems.unknownCategory);
+    if (
+      input.basis === 'legal_obligation' &&
+      !(input.obligationId && Object.hasOwn(bundle.obligations, input.obligationId))
+    ) {
+      throw new DomainError(DisclosureProblems.unknownObligation);
+    }
+    if (input.basis !== 'life_safety') {
+      if (input.attestation) throw new DomainError(DisclosureProblems.attestationNotExpected);
+      return;
+    }
+    // Every criterion common to all the tests must be attested, or the request is not one the
+    // exception can even be weighed on (422, naming each missing criterion).
+    const missing = bundle.exceptions.coreCriteria.filter(
+      (c) => input.attestation?.criteria[c] !== true,
+    );
+    const unknown = Object.keys(input.attestation?.criteria ?? {}).filter(
+      (c) => !Object.hasOwn(bundle.exceptions.criteria, c),
+    );
+    if (!input.attestation || missing.length > 0 || unknown.length > 0) {
+      throw new DomainError(DisclosureProblems.attestationIncomplete, {
+        errors: [
+          ...missing.map((c) => ({
+            property: `attestation.criteria.${c}`,
+            constraints: ['mustBeAttested'],
+          })),
+          ...unknown
+            .slice(0, 10)
+            .map(() => ({ property: 'attestation.criteria', constraints: ['unknownCriterion'] })),
+        ],
+        detail: {
+          fr: `Critères non attestés : ${missing.join(', ') || '—'}.`,
+          en: `Criteria not attested: ${missing.join(', ') || '—'}.`,
+        },
+      });
+    }
+  }
+
+  /** Everything the engine decides on. A case or person the requester has no part in answers 404. */
+  private async facts(
+    caller: PrincipalContext,
+    request: DisclosureRequest,
+    now: Date,
+  ): Promise<DecisionFacts> {
+    if (!(await this.cases.visibleTo(request.caseId, caller.agencyId)))
+      throw new DomainError(DisclosureProblems.caseNotFound);
+    const kase = await this.cases.facts(request.caseId);
+    if (!kase) throw new DomainError(DisclosureProblems.caseNotFound);
+    const person = kase.persons.find((p) => p.id === request.personId);
+    if (!person) throw new DomainError(DisclosureProblems.personNotFound);
+    const [items, consents, agreements, side, approvals] = await Promise.all([
+      this.items.forDisclosure(request.caseId, request.personId, request.categories),
+      this.consents.forPerson(request.personId, now),
+      this.agreements.inForce([caller.agencyId], now),
+      this.cases.userSide(request.caseId, caller.agencyId, caller.subject),
+      // A holder's approval answers one request: it covers the same requester, case, person and purpose.
+      this.dataSource.query(
+        `SELECT a.item_id FROM decision_approval a JOIN decision d ON d.id = a.decision_id
+          WHERE a.status = 'approved' AND d.requester_agency_id = $1 AND d.case_id = $2 AND d.person_id = $3
+            AND d.request ->> 'purpose' = $4`,
+        [caller.agencyId, request.caseId, request.personId, request.purpose],
+      ) as Promise<{ item_id: string }[]>,
+    ]);
+    const holders = await this.agencies.facts([
+      caller.agencyId,
+      ...items.map((i) => i.holderAgencyId),
+    ]);
+    return {
+      requester: holders[caller.agencyId],
+      user: { subject: caller.subject, roles: caller.roles, side },
+      case: kase.case,
+      person,
+      holders,
+      items,
+      consents,
+      agreements,
+      approvedItemIds: approvals.map((a) => a.item_id),
+    };
+  }
+
+  private reason(bundle: PolicyBundle, code: string): ReasonView {
+    const rule = bundle.rules[code];
+    return { code, description: rule.description, citation: rule.citation };
+  }
+
+  private decideEntry(
+    request: DisclosureRequest,
+    decision: Decision,
+    decisionId: string,
+    dryRun: boolean,
+    payload: unknown[],
+  ): AuditEntry {
+    const holders = [
+      ...new Set([...decision.released, ...decision.pending].map((r) => r.holderAgencyId)),
+    ];
+    return {
+      action: dryRun ? 'disclosure.dry_run' : 'disclosure.decide',
+      outcome: dryRun ? 'dry_run' : decision.outcome,
+      parties: [request.requesterAgencyId, ...holders],
+      targets: { caseId: request.caseId, personIds: [request.personId], decisionId },
+      categories: request.categories,
+      purpose: request.purpose,
+      basis: request.basis,
+      reasonCodes: [...new Set(decision.withheld.flatMap((w) => w.reasons))],
+      policyBundleHash: decision.policyBundleHash,
+      agreementVersion: decision.agreementVersions.join(',') || undefined,
+      consentVersions: decision.consentVersions.length ? decision.consentVersions : undefined,
+      payloadSha256: payload.length ? sha256(payload) : undefined,
+    };
+  }
+
+  /** One record per holder that released something: its register entry and the person's report line. */
+  private releaseEntries(
+    request: DisclosureRequest,
+    decision: Decision,
+    decisionId: string,
+  ): AuditEntry[] {
+    const byHolder = new Map<string, ReleasedItem[]>();
+    for (const r of decision.released)
+      byHolder.set(r.holderAgencyId, [...(byHolder.get(r.holderAgencyId) ?? []), r]);
+    return [...byHolder].map(([holder, released]) => ({
+      action: 'disclosure.release',
+      outcome: decision.outcome,
+      parties: [holder, request.requesterAgencyId],
+      targets: {
+        holderAgencyId: holder,
+        recipientAgencyId: request.requesterAgencyId,
+        caseId: request.caseId,
+        personIds: [request.personId],
+        decisionId,
+      },
+      categories: [...new Set(released.map((r) => r.category))],
+      purpose: request.purpose,
+      basis: request.basis,
+      reasonCodes: [...new Set(released.map((r) => r.basis))],
+      policyBundleHash: decision.policyBundleHash,
+      payloadSha256: sha256(
+        released.map(({ itemId, itemVersion, category, fields }) => ({
+          itemId,
+          itemVersion,
+          category,
+          fields,
+        })),
+      ),
+    }));
+  }
+}

@@ -1,0 +1,91 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPolicyBundle, PolicyBundleError } from './bundle-loader.js';
+
+describe('policy bundle loader', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'filet-policies-'));
+    await cp('policies', dir, { recursive: true });
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function edit(file: string, from: string, to: string): Promise<void> {
+    const text = await readFile(join(dir, file), 'utf8');
+    expect(text).toContain(from);
+    await writeFile(join(dir, file), text.replace(from, to));
+  }
+
+  async function problems(): Promise<string[]> {
+    try {
+      await loadPolicyBundle(dir);
+    } catch (error) {
+      expect(error).toBeInstanceOf(PolicyBundleError);
+      return (error as PolicyBundleError).problems.map(
+        (p) => `${p.file}:${p.line} ${p.path}: ${p.message}`,
+      );
+    }
+    return [];
+  }
+
+  it("loads the repository's bundle and hashes its canonical content", async () => {
+    const bundle = await loadPolicyBundle('policies');
+    expect(bundle.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(bundle.taxonomy.categories)).toContain('location.shelter');
+    // Formatting is not content: re-indenting a file keeps the hash.
+    await edit('thresholds.yaml', '# Eligibility', '\n\n# Eligibility');
+    expect((await loadPolicyBundle(dir)).hash).toBe(bundle.hash);
+    await edit('thresholds.yaml', 'odara: { min: 7', 'odara: { min: 8');
+    expect((await loadPolicyBundle(dir)).hash).not.toBe(bundle.hash);
+  });
+
+  it('names the file and line of a reference to an unknown category', async () => {
+    const text = await readFile(join(dir, 'exceptions.yaml'), 'utf8');
+    const line =
+      text
+        .split('\n')
+        .findIndex((l) =>
+          l.includes('categories: [identity, contact, location, location.shelter, incidents'),
+        ) + 1;
+    await edit(
+      'exceptions.yaml',
+      'categories: [identity, contact, location, location.shelter, incidents',
+      'categories: [identity, contact, location, location.shelterr, incidents',
+    );
+    const found = await problems();
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(
+      new RegExp(
+        `^exceptions.yaml:${line} tests\\.qc-public-59\\.1\\.categories\\.3: unknown category "location.shelterr"`,
+      ),
+    );
+  });
+
+  it('names a syntax error with its line', async () => {
+    await edit('regimes.yaml', 'QC-A-2.1:', 'QC-A-2.1: [');
+    expect((await problems())[0]).toMatch(/^regimes.yaml:\d+ \(syntax\)/);
+  });
+
+  it('refuses a missing file', async () => {
+    await rm(join(dir, 'thresholds.yaml'));
+    expect(await problems()).toEqual(['thresholds.yaml:1 (file): file missing']);
+  });
+
+  it('refuses an unknown sector and an engine rule left undescribed, all at once', async () => {
+    await edit('sectors.yaml', 'shelter: { purposes', 'shelterz: { purposes');
+    await edit('rules.yaml', '  R-HOLDER-APPROVAL:', '  R-HOLDER-APPROVALS:');
+    const found = await problems();
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^sectors.yaml:\d+ sectors\.shelter: expected a mapping/),
+        expect.stringMatching(/^sectors.yaml:\d+ sectors\.shelterz: unknown sector "shelterz"/),
+        expect.stringMatching(
+          /^rules.yaml:\d+ rules: rule R-HOLDER-APPROVAL is evaluated by the engine but not described/,
+        ),
+      ]),
+    );
+  });
+});
