@@ -2,10 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { adaptersBenchmark } from './adapters.bench.js';
 import { auditBenchmark } from './audit.bench.js';
+import { engineBenchmark } from './engine.bench.js';
 import type { Benchmark, BenchOptions, BenchRow } from './benchmark.js';
 
 // Each benchmark is its own module returning rows; add new ones here.
-const BENCHMARKS: readonly Benchmark[] = [adaptersBenchmark, auditBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [adaptersBenchmark, auditBenchmark, engineBenchmark];
 
 const WARMUP_SECONDS = 2;
 // From dist/bench/ back to the source tree's bench/results/.

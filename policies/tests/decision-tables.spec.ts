@@ -31,6 +31,8 @@ interface World {
     }
   >;
   case: { stage: DecisionFacts['case']['stage']; assigned: string[] };
+  /** Items whose holder has approved their release (R-HOLDER-APPROVAL). */
+  approved?: string[];
   persons: Record<
     string,
     { role: PersonFact['role']; capacity?: PersonFact['capacity']; minor?: boolean }
@@ -187,6 +189,7 @@ function build(world: World, request: Json): { request: DisclosureRequest; facts
       items,
       consents,
       agreements,
+      approvedItemIds: world.approved ?? [],
     },
   };
 }

@@ -38,23 +38,15 @@ describe('policy bundle loader', () => {
     // Formatting is not content: re-indenting a file keeps the hash.
     await edit('thresholds.yaml', '# Eligibility', '\n\n# Eligibility');
     expect((await loadPolicyBundle(dir)).hash).toBe(bundle.hash);
-    await edit('thresholds.yaml', 'odara: { min: 7', 'odara: { min: 8');
+    await edit('thresholds.yaml', 'min: 7\n', 'min: 8\n');
     expect((await loadPolicyBundle(dir)).hash).not.toBe(bundle.hash);
   });
 
   it('names the file and line of a reference to an unknown category', async () => {
     const text = await readFile(join(dir, 'exceptions.yaml'), 'utf8');
-    const line =
-      text
-        .split('\n')
-        .findIndex((l) =>
-          l.includes('categories: [identity, contact, location, location.shelter, incidents'),
-        ) + 1;
-    await edit(
-      'exceptions.yaml',
-      'categories: [identity, contact, location, location.shelter, incidents',
-      'categories: [identity, contact, location, location.shelterr, incidents',
-    );
+    // The first test's categories list: identity, contact, location, location.shelter (index 3).
+    const line = text.split('\n').findIndex((l) => l === '      - location.shelter') + 1;
+    await edit('exceptions.yaml', '      - location.shelter\n', '      - location.shelterr\n');
     const found = await problems();
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(
@@ -75,7 +67,7 @@ describe('policy bundle loader', () => {
   });
 
   it('refuses an unknown sector and an engine rule left undescribed, all at once', async () => {
-    await edit('sectors.yaml', 'shelter: { purposes', 'shelterz: { purposes');
+    await edit('sectors.yaml', '  shelter:\n', '  shelterz:\n');
     await edit('rules.yaml', '  R-HOLDER-APPROVAL:', '  R-HOLDER-APPROVALS:');
     const found = await problems();
     expect(found).toEqual(

@@ -25,6 +25,13 @@ const DAY_MS = 24 * HOUR_MS;
 
 type ItemAbility = MongoAbility<['read', 'Item' | { category: string }]>;
 
+/** What the released items relied on; `withoutAgreement`: released items no agreement covered. */
+interface Used {
+  readonly agreements: AgreementFact[];
+  readonly consents: ConsentFact[];
+  readonly withoutAgreement: string[];
+}
+
 /** What one item's evaluation concluded. */
 type ItemVerdict =
   | {
@@ -116,10 +123,7 @@ export class DecisionEngine {
     const released: ReleasedItem[] = [];
     const pending: PendingItem[] = [];
     const withheld: Withheld[] = [];
-    const used: { agreements: AgreementFact[]; consents: ConsentFact[] } = {
-      agreements: [],
-      consents: [],
-    };
+    const used: Used = { agreements: [], consents: [], withoutAgreement: [] };
     for (const category of request.categories) {
       const categoryRule = this.categoryGate(category);
       // Items the requester holds itself are not a disclosure; they are left out.
@@ -168,6 +172,7 @@ export class DecisionEngine {
             basis: verdict.basis,
           });
           if (verdict.agreement) used.agreements.push(verdict.agreement);
+          else used.withoutAgreement.push(item.id);
           if (verdict.consent) used.consents.push(verdict.consent);
         }
       }
@@ -200,6 +205,10 @@ export class DecisionEngine {
 
   private itemVerdict(item: ItemFact): ItemVerdict {
     const scope = `item:${item.id}`;
+    // DESIGN §3.2.5: an excluded item is never disclosed, and the requester is not told it exists —
+    // so it is checked first: no later refusal may name it.
+    if (!this.note('R-EXCLUDED-ITEM', item.excluded ? 'fail' : 'pass', scope, {}))
+      return { kind: 'silent' };
     const holder = this.facts.holders[item.holderAgencyId];
     if (
       !this.note('R-AGENCY-ACTIVE', holder?.status === 'active' ? 'pass' : 'fail', scope, {
@@ -208,9 +217,6 @@ export class DecisionEngine {
     ) {
       return { kind: 'withhold', rule: 'R-AGENCY-ACTIVE' };
     }
-    // DESIGN §3.2.5: an excluded item is never disclosed, and the requester is not told it exists.
-    if (!this.note('R-EXCLUDED-ITEM', item.excluded ? 'fail' : 'pass', scope, {}))
-      return { kind: 'silent' };
     const side = this.facts.user.side;
     const separated =
       side !== null &&
@@ -351,7 +357,9 @@ export class DecisionEngine {
     const special =
       bundle.taxonomy.categories[item.category].sensitivity.includes('special_category');
     if (test.specialCategoryRequiresIncapacity && special) {
-      const capable = facts.person.capacity === 'capable';
+      // Capacity is presumed (Mental Capacity Act 2005): only a recorded lack of capacity lets
+      // vital interests reach special-category data; `unknown` counts as able to consent.
+      const capable = facts.person.capacity !== 'lacks_capacity';
       if (
         !this.note('R-SPECIAL-CATEGORY', capable ? 'fail' : 'pass', `item:${item.id}`, {
           capacity: facts.person.capacity,
@@ -421,10 +429,7 @@ export class DecisionEngine {
     released: ReleasedItem[],
     withheld: Withheld[],
     pending: PendingItem[],
-    used: { agreements: AgreementFact[]; consents: ConsentFact[] } = {
-      agreements: [],
-      consents: [],
-    },
+    used: Used = { agreements: [], consents: [], withoutAgreement: [] },
   ): Decision {
     const { request, facts, bundle } = this;
     const outcome: Outcome =
@@ -452,11 +457,9 @@ export class DecisionEngine {
       released.length > 0
         ? new Date(Math.min(this.now.getTime() + retention * DAY_MS, ...itemLimits)).toISOString()
         : null;
-    const noAgreement =
-      lifeSafety &&
-      released.some(
-        (r) => !used.agreements.some((a) => a.partyAgencyIds.includes(r.holderAgencyId)),
-      );
+    // Per item (DESIGN §3.3): a multi-party agreement that covers one holder's flow to the
+    // requester says nothing of another party's flow.
+    const noAgreement = lifeSafety && used.withoutAgreement.length > 0;
     const reviewReasons = [
       ...(lifeSafety && released.length > 0 ? ['life_safety_exception'] : []),
       ...(request.basis === 'legal_obligation' && released.length > 0 ? ['legal_obligation'] : []),
