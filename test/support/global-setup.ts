@@ -2,7 +2,6 @@
 import './resolve-ts.cjs';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -11,19 +10,8 @@ import { startEmbeddedPostgres } from '../../src/common/db/embedded-postgres.js'
 import { migrate } from '../../src/common/db/migrate.js';
 import { createDataSource } from '../../src/database.js';
 import { ENV_ADMIN_URL, ENV_RUN_ID, ENV_TEMPLATE, TEST_DB_PREFIX } from './test-env.js';
+import { freePort } from './processes.js';
 import { testState } from './test-state.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /**
  * One PostgreSQL for the whole run: the machine's when DATABASE_URL is set, else an embedded one in
