@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
 import { isDatabaseUnavailable } from '../common/errors/problem.js';
 import { AuditProblems } from './audit.problems.js';
-import { AuditSequencer } from './audit-sequencer.js';
+import { AuditSequencer, type Placement } from './audit-sequencer.js';
 import type { AuditContext, AuditEntry } from './audit.types.js';
 
 /** A transaction whose changes and audit records commit, or roll back, together. */
@@ -72,11 +72,31 @@ function assertStorable(record: {
   }
 }
 
+// jsonb refuses both; RFC 8785 refuses lone surrogates too.
+const UNSTORABLE = /\0|\p{Cs}/u;
+
 /**
- * The audit log's only writer. Each record is written inside the transaction of the action it
- * describes (enqueued in `audit_pending`, no global lock), so the action and its record commit or
- * roll back together (fail closed). After the commit, the sequencer places it in the tree with a
- * gapless sequence number; the caller's receipt waits for that.
+ * The record as `audit_pending` gives it back (jsonb keeps exactly what JSON carries), so its leaf
+ * is the same whoever sequences it, in a copy the caller can no longer change.
+ */
+function placementOf(ctx: AuditContext, entry: AuditEntry): Placement {
+  const json = JSON.stringify(entryOf(ctx, entry), (key, value: unknown) => {
+    if (UNSTORABLE.test(key) || (typeof value === 'string' && UNSTORABLE.test(value)))
+      throw new TypeError('audit entry: NUL character or lone surrogate');
+    return value;
+  });
+  return {
+    entry: JSON.parse(json) as Record<string, unknown>,
+    recordedAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * The audit log's only writer. A record of an action is written inside the action's transaction
+ * (enqueued in `audit_pending`, no global lock), so the action and its record commit or roll back
+ * together (fail closed); after the commit, the sequencer places it in the tree with a gapless
+ * sequence number, and the caller's receipt waits for that. A record that is the whole action goes
+ * to the sequencer directly: its batch's commit is its one commit.
  */
 @Injectable()
 export class AuditLog {
@@ -90,39 +110,46 @@ export class AuditLog {
     ctx: AuditContext,
     work: (tx: AuditedTransaction) => Promise<T>,
   ): Promise<T> {
-    const pending: string[] = [];
+    const records: Placement[] = [];
     const result = await this.dataSource.transaction(async (manager) =>
       work({
         manager,
         record: async (entry) => {
-          pending.push(await this.enqueue(manager, ctx, entry));
+          records.push(await this.enqueue(manager, ctx, entry));
         },
       }),
     );
-    if (pending.length > 0) ctx.receipts.push(...(await this.sequencer.sequence(pending)));
+    if (records.length > 0) ctx.receipts.push(...(await this.sequencer.place(records)));
     return result;
   }
 
   /**
-   * A record that is the whole action (an authentication failure, a read of the audit views): one
-   * statement, committed on its own, then sequenced.
+   * A record that is the whole action (an authentication failure, a read of the audit views): no
+   * change to commit with it, so no queue row either. Nothing is answered before its batch commits,
+   * and if that fails the caller gets a 503, as if the queue had refused it.
    */
   async record(ctx: AuditContext, entry: AuditEntry): Promise<void> {
-    const id = await this.enqueue(this.dataSource.manager, ctx, entry);
-    ctx.receipts.push(...(await this.sequencer.sequence([id])));
+    let placement: Placement;
+    try {
+      placement = placementOf(ctx, entry);
+    } catch (error) {
+      throw new DomainError(AuditProblems.unavailable, { cause: error });
+    }
+    ctx.receipts.push(...(await this.sequencer.place([placement])));
   }
 
   private async enqueue(
     manager: EntityManager,
     ctx: AuditContext,
     entry: AuditEntry,
-  ): Promise<string> {
+  ): Promise<Placement> {
     try {
+      const placement = placementOf(ctx, entry);
       const [row]: { id: string }[] = await manager.query(
         'INSERT INTO audit_pending (recorded_at, entry) VALUES ($1, $2) RETURNING id',
-        [new Date().toISOString(), entryOf(ctx, entry)],
+        [placement.recordedAt, placement.entry],
       );
-      return String(row.id);
+      return { ...placement, pendingId: String(row.id) };
     } catch (error) {
       if (error instanceof DomainError || isDatabaseUnavailable(error)) throw error;
       throw new DomainError(AuditProblems.unavailable, { cause: error });
