@@ -99,19 +99,36 @@ export class AuditController {
     description:
       'RFC 6962 inclusion proof of one record against a tree size (default: latest checkpoint).',
   })
-  inclusion(
+  async inclusion(
     @Principal() caller: PrincipalContext,
+    @Audit() ctx: AuditContext,
     @Param('seq', NonNegativeIntPipe) seq: number,
     @Query() query: InclusionQueryDto,
   ): Promise<InclusionProofView> {
-    return this.proofs.inclusion(caller, seq, query.treeSize);
+    const proof = await this.proofs.inclusion(caller, seq, query.treeSize);
+    // A read of the log like any other (DESIGN §4), recorded before it is answered.
+    await this.log.record(ctx, {
+      action: 'audit.proof',
+      outcome: 'success',
+      targets: { recordSeq: seq, treeSize: proof.treeSize },
+    });
+    return proof;
   }
 
   @Get('consistency')
   @Authenticated()
   @ApiOkResponse({ description: 'RFC 6962 consistency proof between two tree sizes.' })
-  consistency(@Query() query: ConsistencyQueryDto): Promise<ConsistencyProofView> {
-    return this.proofs.consistency(query.from, query.to);
+  async consistency(
+    @Audit() ctx: AuditContext,
+    @Query() query: ConsistencyQueryDto,
+  ): Promise<ConsistencyProofView> {
+    const proof = await this.proofs.consistency(query.from, query.to);
+    await this.log.record(ctx, {
+      action: 'audit.consistency',
+      outcome: 'success',
+      targets: { from: query.from, to: query.to },
+    });
+    return proof;
   }
 
   @Get('verify')

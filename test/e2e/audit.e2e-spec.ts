@@ -75,6 +75,8 @@ describe('audit log', () => {
       token: await admin.token(),
     });
     expect(proof.status).toBe(200);
+    // Reading the log is itself recorded: the proof comes with its own receipt.
+    expect(proof.headers.get('filet-audit-receipt')).toEqual(expect.any(String));
     expect(proof.body.leafHash).toBe(claims.leafHash);
     expect(proof.body.rootHash).toBe(issued.body.rootHash);
     expect(
