@@ -8,11 +8,7 @@ import { AuditSigner } from '../audit/audit-signer.js';
 import type { AuditContext, AuditEntry } from '../audit/audit.types.js';
 import { canonicalize } from '../audit/core/canonical-json.js';
 import { CasesService } from '../cases/cases.service.js';
-import {
-  hasRole,
-  isCoordinationPrivacyOfficer,
-  type PrincipalContext,
-} from '../common/auth/principal.js';
+import { hasRole, type PrincipalContext } from '../common/auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { Localized } from '../common/i18n/language.js';
 import { ConsentsService } from '../consents/consents.service.js';
@@ -197,10 +193,11 @@ export class DisclosuresService {
       ...row.decision.released.map((r) => r.holderAgencyId),
       ...row.decision.pending.map((p) => p.holderAgencyId),
     ]);
-    const officer = hasRole(caller, 'privacy_officer') || hasRole(caller, 'legal_reviewer');
+    // The trace names every item evaluated, excluded ones included, and other holders' verdicts: it
+    // is for the table's privacy officers and legal reviewers, never for a party to the exchange.
     const seesTrace =
-      isCoordinationPrivacyOfficer(caller) ||
-      (officer && (holders.has(caller.agencyId) || caller.agencyId === row.requester_agency_id));
+      caller.agencySector === 'coordination' &&
+      (hasRole(caller, 'privacy_officer') || hasRole(caller, 'legal_reviewer'));
     if (
       !seesTrace &&
       caller.agencyId !== row.requester_agency_id &&

@@ -245,6 +245,17 @@ describe('a high-risk case, end to end', () => {
         expect.objectContaining({ rule: 'R-BASIS-LIFE-SAFETY', verdict: 'pass' }),
       ]),
     );
+    // The requester's own privacy officer sees the decision, not the trace (it names every item
+    // evaluated, other holders' included).
+    const asRequesterOfficer = await app.request<Record<string, unknown>>(
+      'GET',
+      `/v1/decisions/${res.body.decisionId}`,
+      {
+        token: await police.token(['privacy_officer']),
+      },
+    );
+    expect(asRequesterOfficer.status).toBe(200);
+    expect(asRequesterOfficer.body.trace).toBeUndefined();
     expectProblem(
       await app.request('GET', `/v1/decisions/${res.body.decisionId}`, {
         token: await outsider.token(),
