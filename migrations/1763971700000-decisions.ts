@@ -33,12 +33,13 @@ export class Decisions1763971700000 implements MigrationInterface {
         "decision_id" uuid NOT NULL,
         "item_id" uuid NOT NULL,
         "holder_agency_id" uuid NOT NULL,
+        "item_version" integer NOT NULL,
         "status" text NOT NULL,
         "decided_by" text,
         "decided_at" timestamptz,
         CONSTRAINT "PK_decision_approval" PRIMARY KEY ("decision_id", "item_id"),
         CONSTRAINT "FK_decision_approval_decision" FOREIGN KEY ("decision_id") REFERENCES "decision"("id") ON DELETE RESTRICT,
-        CONSTRAINT "decision_approval_status_check" CHECK ("status" IN ('pending', 'approved', 'refused'))
+        CONSTRAINT "decision_approval_status_check" CHECK ("status" IN ('pending', 'approved', 'refused', 'released'))
       )`);
     // A decision is history: never changed, never deleted.
     await q.query(`CREATE TRIGGER "decision_no_update_delete" BEFORE UPDATE OR DELETE ON "decision"

@@ -76,8 +76,7 @@ export class AgenciesService implements IssuerDirectory {
 
   /** The decision engine's view of these agencies (unknown ids are left out). */
   async facts(ids: readonly string[]): Promise<Record<string, AgencyFact>> {
-    const wanted = new Set(ids);
-    const agencies = (await this.agencies.listDirectory()).filter((a) => wanted.has(a.id));
+    const agencies = await this.agencies.findByIds([...new Set(ids)].filter((id) => UUID.test(id)));
     return Object.fromEntries(
       agencies.map((a) => [
         a.id,

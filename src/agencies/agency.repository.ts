@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import type { Issuer } from '../common/auth/issuer-directory.js';
 import type { JWK } from 'jose';
 import type { KeyAlgorithm } from '../common/auth/key-algorithms.js';
@@ -54,6 +54,10 @@ export class AgencyRepository {
             }
           : undefined,
     };
+  }
+
+  findByIds(ids: readonly string[]): Promise<AgencyEntity[]> {
+    return this.dataSource.getRepository(AgencyEntity).find({ where: { id: In([...ids]) } });
   }
 
   listDirectory(): Promise<AgencyEntity[]> {

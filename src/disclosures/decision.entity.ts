@@ -56,7 +56,10 @@ export class DecisionEntity {
 
 /** A holder's approval of one item of a `pending` decision (R-HOLDER-APPROVAL). */
 @Entity({ name: 'decision_approval' })
-@Check('decision_approval_status_check', `"status" IN ('pending', 'approved', 'refused')`)
+@Check(
+  'decision_approval_status_check',
+  `"status" IN ('pending', 'approved', 'refused', 'released')`,
+)
 export class DecisionApprovalEntity {
   @PrimaryColumn({ name: 'decision_id', type: 'uuid' })
   decisionId: string;
@@ -71,8 +74,13 @@ export class DecisionApprovalEntity {
   @Column({ name: 'holder_agency_id', type: 'uuid' })
   holderAgencyId: string;
 
+  /** The version the holder approved: a correction of the item needs a new approval. */
+  @Column({ name: 'item_version', type: 'integer' })
+  itemVersion: number;
+
+  /** `released` once a later decision released the approved item: an approval serves once. */
   @Column({ type: 'text' })
-  status: 'pending' | 'approved' | 'refused';
+  status: 'pending' | 'approved' | 'refused' | 'released';
 
   @Column({ name: 'decided_by', type: 'text', nullable: true })
   decidedBy: string | null;

@@ -53,6 +53,36 @@ export interface DisclosureResponse {
   readonly receipt: string;
 }
 
+// Reasons that depend only on the request, the requester and the case, never on what is held.
+const REQUEST_LEVEL: readonly string[] = [
+  'R-AGENCY-ACTIVE',
+  'R-ROLE',
+  'R-PURPOSE-SECTOR',
+  'R-STAGE',
+  'R-PLANNING-ASSIGNED',
+];
+
+/**
+ * What the requester is told was withheld. Item-level reasons (no consent, no agreement with that
+ * holder, separation of duties…) would tell whether anything is held at all — that a victim is in
+ * a shelter, say — so every requested category with nothing released or pending gets the same
+ * answer whether or not anything exists: its request-level reasons, else R-DEFAULT-DENY. The
+ * decision record and its trace keep the full reasons for those entitled to them.
+ */
+function requesterView(categories: readonly string[], decision: Decision): Decision['withheld'] {
+  const answered = new Set([...decision.released, ...decision.pending].map((r) => r.category));
+  return categories
+    .filter((category) => !answered.has(category))
+    .map((category) => {
+      const reasons = decision.withheld.find((w) => w.category === category)?.reasons ?? [];
+      const requestLevel = reasons.filter((r) => REQUEST_LEVEL.includes(r));
+      return {
+        category,
+        reasons: requestLevel.length > 0 ? requestLevel : ['R-DEFAULT-DENY' as const],
+      };
+    });
+}
+
 function sha256(value: unknown): string {
   return createHash('sha256').update(canonicalize(value)).digest('hex');
 }
@@ -145,26 +175,58 @@ export class DisclosuresService {
           now.toISOString(),
         ],
       );
-      for (const p of dryRun ? [] : decision.pending) {
+      if (!dryRun && decision.pending.length > 0) {
         await manager.query(
-          `INSERT INTO decision_approval (decision_id, item_id, holder_agency_id, status) VALUES ($1, $2, $3, 'pending')`,
-          [decisionId, p.itemId, p.holderAgencyId],
+          `INSERT INTO decision_approval (decision_id, item_id, item_version, holder_agency_id, status)
+           SELECT $1, item_id, item_version, holder_agency_id, 'pending'
+             FROM unnest($2::uuid[], $3::int[], $4::uuid[]) AS p(item_id, item_version, holder_agency_id)`,
+          [
+            decisionId,
+            decision.pending.map((p) => p.itemId),
+            decision.pending.map((p) => p.itemVersion),
+            decision.pending.map((p) => p.holderAgencyId),
+          ],
+        );
+      }
+      // An approval serves once: the release it allowed uses it up.
+      const usedApprovals = dryRun
+        ? []
+        : decision.released
+            .filter((r) => facts.approvedItemIds?.includes(r.itemId))
+            .map((r) => r.itemId);
+      if (usedApprovals.length > 0) {
+        await manager.query(
+          `UPDATE decision_approval a SET status = 'released'
+             FROM decision d
+            WHERE d.id = a.decision_id AND a.status = 'approved' AND a.item_id = ANY($1::uuid[])
+              AND d.requester_agency_id = $2 AND d.case_id = $3 AND d.person_id = $4`,
+          [usedApprovals, caller.agencyId, request.caseId, request.personId],
         );
       }
       await record(this.decideEntry(request, decision, decisionId, dryRun, payload));
       if (!dryRun)
         for (const entry of this.releaseEntries(request, decision, decisionId)) await record(entry);
     });
+    const withheld = requesterView(request.categories, decision);
     return {
       decisionId,
       dryRun,
-      outcome: decision.outcome,
+      // As the requester may know it: `partial` only when a whole requested category stayed back.
+      // (The record keeps the engine's outcome, which also counts items held back within a category.)
+      outcome:
+        decision.released.length > 0
+          ? withheld.length > 0 || decision.pending.length > 0
+            ? 'partial'
+            : 'permit'
+          : decision.pending.length > 0
+            ? 'pending'
+            : 'deny',
       released: decision.released.map(({ basis: _basis, fields, ...r }) => ({
         ...r,
         fieldNames: Object.keys(fields),
         ...(dryRun ? {} : { fields }),
       })),
-      withheld: decision.withheld.map((w) => ({
+      withheld: withheld.map((w) => ({
         category: w.category,
         reasons: w.reasons.map((code) => this.reason(bundle, code)),
       })),
@@ -206,6 +268,19 @@ export class DisclosuresService {
       throw new DomainError(DisclosureProblems.decisionNotFound);
     }
     const { trace, ...summary } = row.decision;
+    if (!seesTrace && caller.agencyId !== row.requester_agency_id) {
+      // A holder that is nothing else sees its own part only, never other holders'.
+      const own = <T extends { holderAgencyId: string }>(list: readonly T[]): T[] =>
+        list.filter((r) => r.holderAgencyId === caller.agencyId);
+      return {
+        decisionId: id,
+        requesterAgencyId: row.requester_agency_id,
+        outcome: summary.outcome,
+        released: own(summary.released as never),
+        pending: own(summary.pending),
+        decidedAt: summary.decidedAt,
+      };
+    }
     return {
       decisionId: id,
       requesterAgencyId: row.requester_agency_id,
@@ -314,13 +389,14 @@ export class DisclosuresService {
       this.consents.forPerson(request.personId, now),
       this.agreements.inForce([caller.agencyId], now),
       this.cases.userSide(request.caseId, caller.agencyId, caller.subject),
-      // A holder's approval answers one request: it covers the same requester, case, person and purpose.
+      // A holder's approval answers one request: same requester, case, person and purpose, the item
+      // as it was approved (a correction needs a new approval), not yet used by a release.
       this.dataSource.query(
-        `SELECT a.item_id FROM decision_approval a JOIN decision d ON d.id = a.decision_id
+        `SELECT a.item_id, a.item_version FROM decision_approval a JOIN decision d ON d.id = a.decision_id
           WHERE a.status = 'approved' AND d.requester_agency_id = $1 AND d.case_id = $2 AND d.person_id = $3
             AND d.request ->> 'purpose' = $4`,
         [caller.agencyId, request.caseId, request.personId, request.purpose],
-      ) as Promise<{ item_id: string }[]>,
+      ) as Promise<{ item_id: string; item_version: number }[]>,
     ]);
     const holders = await this.agencies.facts([
       caller.agencyId,
@@ -335,7 +411,9 @@ export class DisclosuresService {
       items,
       consents,
       agreements,
-      approvedItemIds: approvals.map((a) => a.item_id),
+      approvedItemIds: approvals
+        .filter((a) => items.some((i) => i.id === a.item_id && i.version === a.item_version))
+        .map((a) => a.item_id),
     };
   }
 

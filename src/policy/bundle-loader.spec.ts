@@ -80,4 +80,17 @@ describe('policy bundle loader', () => {
       ]),
     );
   });
+
+  it('refuses a misspelt key that would switch a protection off', async () => {
+    await edit(
+      'exceptions.yaml',
+      '    specialCategoryRequiresIncapacity: true',
+      '    specialCategoryRequiresIncapacty: true',
+    );
+    expect(await problems()).toEqual([
+      expect.stringMatching(
+        /^exceptions.yaml:\d+ tests\.uk-vital-interests\.specialCategoryRequiresIncapacty: unknown key/,
+      ),
+    ]);
+  });
 });

@@ -227,6 +227,18 @@ function validate(files: ReadonlyMap<string, ParsedFile>, c: Checker): void {
     );
     c.listOf('exceptions.yaml', [...at, 'categories'], def.categories, categoryNames, 'category');
     c.positiveInt('exceptions.yaml', [...at, 'durationHours'], def.durationHours);
+    // A misspelt key would silently switch a protection off: only known keys are accepted.
+    for (const key of Object.keys(def)) {
+      if (!EXCEPTION_TEST_KEYS.includes(key))
+        c.fail('exceptions.yaml', [...at, key], `unknown key "${key}"`);
+    }
+    if (def.specialCategoryRequiresIncapacity !== undefined) {
+      c.boolean(
+        'exceptions.yaml',
+        [...at, 'specialCategoryRequiresIncapacity'],
+        def.specialCategoryRequiresIncapacity,
+      );
+    }
   }
 
   const regimes = get('regimes.yaml').regimes;
@@ -344,6 +356,16 @@ function validate(files: ReadonlyMap<string, ParsedFile>, c: Checker): void {
     );
   }
 }
+
+const EXCEPTION_TEST_KEYS = [
+  'description',
+  'citation',
+  'criteria',
+  'recipientSectors',
+  'categories',
+  'durationHours',
+  'specialCategoryRequiresIncapacity',
+];
 
 /** The rule ids the engine evaluates; each must be described in rules.yaml. */
 export const ENGINE_RULES = [

@@ -142,7 +142,12 @@ export class DecisionEngine {
         const verdict = this.itemVerdict(item);
         if (verdict.kind === 'withhold') reasons.add(verdict.rule);
         else if (verdict.kind === 'pending')
-          pending.push({ itemId: item.id, holderAgencyId: item.holderAgencyId, category });
+          pending.push({
+            itemId: item.id,
+            itemVersion: item.version,
+            holderAgencyId: item.holderAgencyId,
+            category,
+          });
         else if (verdict.kind === 'release') {
           const fieldsOfCategory = Object.keys(this.bundle.taxonomy.categories[category].fields);
           const permitted = permittedFieldsOf(

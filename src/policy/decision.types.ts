@@ -82,6 +82,7 @@ export interface Withheld {
 
 export interface PendingItem {
   readonly itemId: string;
+  readonly itemVersion: number;
   readonly holderAgencyId: string;
   readonly category: string;
 }

@@ -138,12 +138,19 @@ describe('a high-risk case, end to end', () => {
     }
   });
 
-  it("3. without the victim's consent, her location does not reach the police", async () => {
+  it("3. without the victim's consent, her location does not reach the police, nor whether any is held", async () => {
     const res = await request(police, locationOf());
     expect(res.body.outcome).toBe('deny');
     expect(res.body.released).toEqual([]);
-    expect(res.body.withheld[0].reasons.map((r) => r.code)).toEqual(['R-VICTIM-CONSENT']);
+    // Told only that nothing was released: a specific reason would say whether anything is held.
+    expect(res.body.withheld[0].reasons.map((r) => r.code)).toEqual(['R-DEFAULT-DENY']);
     expect(res.text).not.toContain('rue des Lilas');
+    // A category of which nothing at all is held gets the very same answer.
+    const nothingHeld = await request(police, locationOf({ categories: ['weapons'] }));
+    expect(nothingHeld.body.withheld).toEqual([
+      { category: 'weapons', reasons: [expect.objectContaining({ code: 'R-DEFAULT-DENY' })] },
+    ]);
+    expect(nothingHeld.body.outcome).toBe(res.body.outcome);
   });
 
   it('4. with her consent: permitted, only the location, with a receipt that verifies', async () => {
@@ -375,6 +382,9 @@ describe('a high-risk case, end to end', () => {
 
     const second = await ask();
     expect(second.body.outcome).toBe('permit');
+    // The approval served that release; the next request waits for the holder again.
+    const third = await ask();
+    expect(third.body.outcome).toBe('pending');
     expect(second.body.released).toEqual([
       expect.objectContaining({ itemId: item.body.id, fields: { suicide_risk: true } }),
     ]);

@@ -313,7 +313,7 @@ describe('route access table', () => {
       [pendingDecision.decisionId, target.id, seeded.caseId, seeded.personId],
     );
     await app.dataSource.query(
-      `INSERT INTO decision_approval (decision_id, item_id, holder_agency_id, status) VALUES ($1, $2, $3, 'pending')`,
+      `INSERT INTO decision_approval (decision_id, item_id, item_version, holder_agency_id, status) VALUES ($1, $2, 1, $3, 'pending')`,
       [pendingDecision.decisionId, pendingDecision.itemId, admin.id],
     );
     // Suspension must come before reactivation, and a key must exist before it is revoked.
