@@ -14,8 +14,8 @@ import type { AgencyEntity } from './agency.entity.js';
 import type { AgencyStatus } from './agency.types.js';
 import type { CreateAgencyDto, PublicKeyDto, UpdateAgencyDto } from './dto/agency-input.dto.js';
 import { AgencyDetailDto, AgencyDirectoryEntryDto, AgencyKeyDto } from './dto/agency-view.dto.js';
+import { UUID } from '../common/validation/patterns.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PUBLIC_JWK_MEMBERS = new Set(['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use', 'key_ops']);
 // A P-256 coordinate or an Ed25519 public key: 32 bytes, unpadded base64url.
 const COORDINATE = /^[A-Za-z0-9_-]{43}$/;

@@ -17,8 +17,7 @@ import { AgreementTransactions, partiesOf, requireProposer } from './agreement-t
 import { AgreementProblems } from './agreements.problems.js';
 import type { AgreementContentDto } from './dto/agreement-input.dto.js';
 import { AgreementDto, AgreementSummaryDto } from './dto/agreement-view.dto.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { LOWER_UUID } from '../common/validation/patterns.js';
 
 type Content = Omit<NewVersion, 'agreementId' | 'version' | 'createdByAgencyId'>;
 
@@ -84,7 +83,9 @@ export class AgreementsService {
    * within their term. Each comes as status `active`, the status it had at `at`.
    */
   async inForce(agencyIds: readonly string[], at: Date): Promise<AgreementFact[]> {
-    const ids = [...new Set(agencyIds.map((id) => id.toLowerCase()))].filter((id) => UUID.test(id));
+    const ids = [...new Set(agencyIds.map((id) => id.toLowerCase()))].filter((id) =>
+      LOWER_UUID.test(id),
+    );
     if (ids.length === 0 || Number.isNaN(at.getTime())) return [];
     return (await this.agreements.findInForce(ids, at)).map(toFact);
   }

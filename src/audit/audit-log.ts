@@ -5,6 +5,7 @@ import { isDatabaseUnavailable } from '../common/errors/problem.js';
 import { AuditProblems } from './audit.problems.js';
 import { AuditSequencer, type Placement } from './audit-sequencer.js';
 import type { AuditContext, AuditEntry } from './audit.types.js';
+import { LOWER_UUID } from '../common/validation/patterns.js';
 
 /** A transaction whose changes and audit records commit, or roll back, together. */
 export interface AuditedTransaction {
@@ -48,8 +49,6 @@ function entryOf(ctx: AuditContext, entry: AuditEntry): Record<string, unknown> 
   return record;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /**
  * The sequencer stores these as uuid columns for search: a malformed one must fail here, in the
  * action's own transaction, and never reach (and stall) the sequencer.
@@ -67,7 +66,7 @@ function assertStorable(record: {
     ...((record.targets?.personIds as unknown[] | undefined) ?? []),
   ].filter((id) => id !== undefined);
   for (const id of ids) {
-    if (typeof id !== 'string' || !UUID.test(id))
+    if (typeof id !== 'string' || !LOWER_UUID.test(id))
       throw new TypeError('audit entry: ids must be lower-case uuids');
   }
 }

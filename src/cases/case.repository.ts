@@ -99,25 +99,6 @@ export class CaseRepository {
     return byCase;
   }
 
-  /**
-   * Whether an agency has a part in a case: it referred it, is assigned to it, or coordinates the
-   * table. One round trip, as every disclosure asks it. The sector is read from the agency register
-   * by the foreign key the case already holds.
-   */
-  async isVisibleTo(caseId: string, agencyId: string): Promise<boolean> {
-    const [row]: { visible: boolean }[] = await this.dataSource.query(
-      `SELECT EXISTS (
-         SELECT 1 FROM case_file c
-          WHERE c.id = $1
-            AND (c.referring_agency_id = $2
-                 OR EXISTS (SELECT 1 FROM case_assignment a WHERE a.case_id = c.id AND a.agency_id = $2)
-                 OR EXISTS (SELECT 1 FROM agency g WHERE g.id = $2 AND g.sector = 'coordination'))
-       ) AS visible`,
-      [caseId, agencyId],
-    );
-    return row.visible;
-  }
-
   insertAssessment(
     assessment: Partial<RiskAssessmentEntity>,
     manager: EntityManager,

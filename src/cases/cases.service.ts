@@ -180,11 +180,6 @@ export class CasesService {
     return (await this.cases.findUserAssignment(caseId, agencyId, subject))?.side ?? null;
   }
 
-  /** Referring or assigned agency, or the coordination sector. */
-  visibleTo(caseId: string, agencyId: string): Promise<boolean> {
-    return this.cases.isVisibleTo(caseId, agencyId);
-  }
-
   /** The case as the caller sees it now, for a read; 404 when it has no part in it. */
   async requireVisible(caller: PrincipalContext, caseId: string): Promise<CaseFact> {
     const { kase, assigned } = await this.findVisible(caller, caseId);

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AgenciesService } from '../agencies/agencies.service.js';
@@ -6,7 +6,8 @@ import { AgreementsService } from '../agreements/agreements.service.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { AuditSigner } from '../audit/audit-signer.js';
 import type { AuditContext, AuditEntry } from '../audit/audit.types.js';
-import { canonicalize } from '../audit/core/canonical-json.js';
+import { canonicalSha256 } from '../audit/core/canonical-json.js';
+import { hasPartIn } from '../cases/case-access.js';
 import { CasesService } from '../cases/cases.service.js';
 import { hasRole, type PrincipalContext } from '../common/auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -81,10 +82,6 @@ function requesterView(categories: readonly string[], decision: Decision): Decis
         reasons: requestLevel.length > 0 ? requestLevel : ['R-DEFAULT-DENY' as const],
       };
     });
-}
-
-function sha256(value: unknown): string {
-  return createHash('sha256').update(canonicalize(value)).digest('hex');
 }
 
 /** Facts as stored for replay: item values dropped (rules read field names, never values). */
@@ -171,7 +168,7 @@ export class DisclosuresService {
             released: decision.released.map((r) => ({ ...r, fields: Object.keys(r.fields) })),
           },
           bundle.hash,
-          payload.length ? sha256(payload) : null,
+          payload.length ? canonicalSha256(payload) : null,
           now.toISOString(),
         ],
       );
@@ -378,10 +375,11 @@ export class DisclosuresService {
     request: DisclosureRequest,
     now: Date,
   ): Promise<DecisionFacts> {
-    if (!(await this.cases.visibleTo(request.caseId, caller.agencyId)))
-      throw new DomainError(DisclosureProblems.caseNotFound);
+    // One read of the case; an agency with no part in it is answered as if it did not exist.
     const kase = await this.cases.facts(request.caseId);
-    if (!kase) throw new DomainError(DisclosureProblems.caseNotFound);
+    if (!kase || !hasPartIn(caller, kase.case, kase.case.assignedAgencyIds)) {
+      throw new DomainError(DisclosureProblems.caseNotFound);
+    }
     const person = kase.persons.find((p) => p.id === request.personId);
     if (!person) throw new DomainError(DisclosureProblems.personNotFound);
     const [items, consents, agreements, side, approvals] = await Promise.all([
@@ -444,7 +442,7 @@ export class DisclosuresService {
       policyBundleHash: decision.policyBundleHash,
       agreementVersion: decision.agreementVersions.join(',') || undefined,
       consentVersions: decision.consentVersions.length ? decision.consentVersions : undefined,
-      payloadSha256: payload.length ? sha256(payload) : undefined,
+      payloadSha256: payload.length ? canonicalSha256(payload) : undefined,
     };
   }
 
@@ -473,7 +471,7 @@ export class DisclosuresService {
       basis: request.basis,
       reasonCodes: [...new Set(released.map((r) => r.basis))],
       policyBundleHash: decision.policyBundleHash,
-      payloadSha256: sha256(
+      payloadSha256: canonicalSha256(
         released.map(({ itemId, itemVersion, category, fields }) => ({
           itemId,
           itemVersion,

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { PRIVACY_REGIMES, SECTORS } from '../agencies/agency.types.js';
-import { canonicalize } from '../audit/core/canonical-json.js';
+import { canonicalSha256 } from '../audit/core/canonical-json.js';
 import { ROLES } from '../common/auth/roles.js';
 import { BASES, CASE_STAGES, PERSON_ROLES, PURPOSES, SIDES } from './facts.js';
 import { FIELD_TYPES, POLICY_FILES, type PolicyBundle } from './bundle.types.js';
@@ -392,7 +391,7 @@ export type EngineRule = (typeof ENGINE_RULES)[number];
 
 /** The bundle's content as hashed: every file's data, canonical (RFC 8785). */
 export function bundleHash(content: Record<string, unknown>): string {
-  return createHash('sha256').update(canonicalize(content)).digest('hex');
+  return canonicalSha256(content);
 }
 
 /**

@@ -795,11 +795,25 @@ describe('cases API', () => {
         ],
       });
       expect(await cases.facts(NOBODY)).toBeUndefined();
-      expect(await cases.visibleTo(caseId, police.id)).toBe(true);
-      expect(await cases.visibleTo(caseId, shelter.id)).toBe(true);
-      expect(await cases.visibleTo(caseId, table.id)).toBe(true);
-      expect(await cases.visibleTo(caseId, outsider.id)).toBe(false);
-      expect(await cases.visibleTo(NOBODY, police.id)).toBe(false);
+      // Who may ask for a disclosure on the case: its referrer, its assigned agencies, the table.
+      const ask = async (agency: TestAgency, id: string): Promise<number> =>
+        (
+          await t.request('POST', '/v1/disclosures/dry-run', {
+            token: await agency.token(['agency_user']),
+            body: {
+              caseId: id,
+              personId: victimId,
+              categories: ['risk_assessment'],
+              purpose: 'risk_assessment',
+              basis: 'consent',
+            },
+          })
+        ).status;
+      expect(await ask(police, caseId)).toBe(200);
+      expect(await ask(shelter, caseId)).toBe(200);
+      expect(await ask(table, caseId)).toBe(200);
+      expect(await ask(outsider, caseId)).toBe(404);
+      expect(await ask(police, NOBODY)).toBe(404);
     });
   });
 });

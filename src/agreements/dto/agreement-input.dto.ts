@@ -28,8 +28,8 @@ import {
   type SuspensionReason,
   type TerminationReason,
 } from '../agreement.types.js';
+import { LOWER_UUID } from '../../common/validation/patterns.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A category of the taxonomy (`identity`, `location.shelter`…); the policy bundle knows the list. */
 export const CATEGORY = /^[a-z_]+(\.[a-z_]+)?$/;
 export const CATEGORY_MAX = 40;
@@ -55,13 +55,13 @@ export class AgreementFlowInputDto {
   @ApiProperty({ format: 'uuid', description: 'The party that communicates.' })
   @Transform(lowerCase)
   @IsString()
-  @Matches(UUID)
+  @Matches(LOWER_UUID)
   fromAgencyId: string;
 
   @ApiProperty({ format: 'uuid', description: 'The party that receives.' })
   @Transform(lowerCase)
   @IsString()
-  @Matches(UUID)
+  @Matches(LOWER_UUID)
   toAgencyId: string;
 
   @ApiProperty({
@@ -100,7 +100,7 @@ export class AgreementContentDto {
   @ArrayMaxSize(PARTIES_MAX)
   @ArrayUnique()
   @IsString({ each: true })
-  @Matches(UUID, { each: true })
+  @Matches(LOWER_UUID, { each: true })
   parties: string[];
 
   @ApiProperty({ enum: PURPOSES, isArray: true, minItems: 1 })

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * JSON Canonicalization Scheme (JCS), RFC 8785: the one byte string an audit record hashes to.
  *
@@ -16,6 +17,11 @@ export function canonicalize(value: unknown): string {
 }
 
 /** The canonical form as UTF-8 (RFC 8785 §3.2.5), ready to hash. */
+/** Hex SHA-256 of the RFC 8785 form: the fingerprint of a policy bundle or a released payload. */
+export function canonicalSha256(value: unknown): string {
+  return createHash('sha256').update(canonicalize(value)).digest('hex');
+}
+
 export function canonicalBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(canonicalize(value));
 }

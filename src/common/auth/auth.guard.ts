@@ -8,8 +8,7 @@ import { CommonProblems } from '../errors/common.problems.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ACCESS_METADATA, type AccessRule } from './access.decorator.js';
 import { TokenVerifier } from './token-verifier.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '../validation/patterns.js';
 
 /**
  * The one global guard. A route with no access declaration is refused (fail closed); the route

@@ -18,8 +18,8 @@ import { isKeyAlgorithm } from './key-algorithms.js';
 import type { PrincipalContext } from './principal.js';
 import { isRole, type Role } from './roles.js';
 import { TokenUseStore } from './token-use.store.js';
+import { UUID } from '../validation/patterns.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_TOKEN_LENGTH = 8192;
 const MAX_ROLES = 5;
 // Printable, no spaces: ids, not names. Keeps free text (and personal data) out of `sub` and `jti`.

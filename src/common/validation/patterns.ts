@@ -1,4 +1,8 @@
 /** Shared input shapes. Bounds everywhere: no unbounded string reaches a handler. */
+/** A uuid, either case (agencies' systems send both). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A uuid as the broker stores and compares it: lower case. */
+export const LOWER_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const AGENCY_CODE = /^[a-z0-9][a-z0-9-]{1,62}$/;
 export const JURISDICTION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
 export const KEY_ID = /^[\x21-\x7e]{1,128}$/;

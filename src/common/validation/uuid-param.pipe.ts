@@ -1,8 +1,7 @@
 import { type PipeTransform } from '@nestjs/common';
 import { CommonProblems } from '../errors/common.problems.js';
 import { DomainError } from '../errors/domain-error.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from './patterns.js';
 
 /** A uuid path parameter, lower-cased; anything else is a 400 problem naming the parameter. */
 export class UuidPipe implements PipeTransform<string, string> {
