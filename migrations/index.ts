@@ -8,6 +8,7 @@ import { Consents1763971400000 } from './1763971400000-consents.js';
 import { InformationItems1763971500000 } from './1763971500000-information-items.js';
 import { PolicyBundles1763971600000 } from './1763971600000-policy-bundles.js';
 import { Decisions1763971700000 } from './1763971700000-decisions.js';
+import { Workflows1764057600000 } from './1764057600000-workflows.js';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   InformationItems1763971500000,
   PolicyBundles1763971600000,
   Decisions1763971700000,
+  Workflows1764057600000,
 ];

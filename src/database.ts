@@ -24,7 +24,15 @@ import {
   InformationItemVersionEntity,
 } from './items/information-item.entity.js';
 import { TokenUseEntity } from './common/auth/token-use.entity.js';
-import { PolicyBundleEntity } from './policy/policy-bundle.entity.js';
+import { PolicyBundleEntity, PolicyProposalEntity } from './policy/policy-bundle.entity.js';
+import { ReviewCommentEntity, ReviewEntity } from './reviews/review.entity.js';
+import { NoticeEntity, NoticeEventEntity } from './notices/notice.entity.js';
+import {
+  NotificationEntity,
+  RiskChangeEntity,
+  WebhookDeliveryEntity,
+  WebhookEntity,
+} from './notifications/notification.entities.js';
 import { DecisionApprovalEntity, DecisionEntity } from './disclosures/decision.entity.js';
 
 /** Every entity the broker maps; the schema check compares these with the migrations. */
@@ -54,6 +62,15 @@ export const ENTITIES = [
   ConsentVersionEntity,
   InformationItemEntity,
   InformationItemVersionEntity,
+  PolicyProposalEntity,
+  ReviewEntity,
+  ReviewCommentEntity,
+  NoticeEntity,
+  NoticeEventEntity,
+  RiskChangeEntity,
+  NotificationEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
 ];
 
 export interface DataSourceOptions {

@@ -30,6 +30,21 @@ export interface AppConfig {
   readonly checkpointEveryRecords: number;
   /** …or every T seconds when anything was appended since the last one. */
   readonly checkpointEverySeconds: number;
+  /** Webhook outbox: how often a broker looks for due deliveries and overdue urgent alerts. */
+  readonly webhookPollMs: number;
+  /** First retry delay; each further attempt doubles it (exponential backoff, with jitter). */
+  readonly webhookRetryBaseMs: number;
+  readonly webhookMaxAttempts: number;
+  /** How long one instance holds a delivery it is attempting before another may take it over. */
+  readonly webhookLeaseSeconds: number;
+  readonly webhookTimeoutMs: number;
+  /**
+   * Webhook URLs over plain http, or to loopback and private addresses: only for the demo and tests
+   * (on by default with the demo seed), never in production.
+   */
+  readonly webhookAllowPrivate: boolean;
+  /** How often the retention job runs (purges content past retention, ends what expired). */
+  readonly retentionEveryMinutes: number;
 }
 
 export class ConfigError extends Error {}
@@ -124,5 +139,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ),
     checkpointEveryRecords: intIn(env, 'FILET_CHECKPOINT_EVERY_RECORDS', 1000, 1, 10_000_000),
     checkpointEverySeconds: intIn(env, 'FILET_CHECKPOINT_EVERY_SECONDS', 60, 1, 86_400),
+    webhookPollMs: intIn(env, 'FILET_WEBHOOK_POLL_MS', 1000, 10, 60_000),
+    webhookRetryBaseMs: intIn(env, 'FILET_WEBHOOK_RETRY_BASE_MS', 2000, 10, 3_600_000),
+    webhookMaxAttempts: intIn(env, 'FILET_WEBHOOK_MAX_ATTEMPTS', 12, 1, 100),
+    webhookLeaseSeconds: intIn(env, 'FILET_WEBHOOK_LEASE_SECONDS', 60, 1, 3600),
+    webhookTimeoutMs: intIn(env, 'FILET_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    webhookAllowPrivate:
+      nodeEnv !== 'production' && flag(env, 'FILET_WEBHOOK_ALLOW_PRIVATE', !databaseUrl(env)),
+    retentionEveryMinutes: intIn(env, 'FILET_RETENTION_EVERY_MINUTES', 60, 1, 10_080),
   });
 }

@@ -45,6 +45,10 @@ export class ConsentEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** When retention recorded the end of a consent that expired (its period ran out). */
+  @Column({ name: 'ended_at', type: 'timestamptz', nullable: true })
+  endedAt: Date | null;
 }
 
 /** One version of a consent: its scope, period, how and by whom recorded, and its status. */

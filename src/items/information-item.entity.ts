@@ -54,6 +54,10 @@ export class InformationItemEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** Set when retention purged the item's content (its versions): it existed, it is gone. */
+  @Column({ name: 'purged_at', type: 'timestamptz', nullable: true })
+  purgedAt: Date | null;
 }
 
 /** One version of an item. A correction is a new version; the old one is kept, never edited. */

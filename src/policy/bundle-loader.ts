@@ -354,6 +354,84 @@ function validate(files: ReadonlyMap<string, ParsedFile>, c: Checker): void {
       rules.obligationsOnRelease.lifeSafetyRetentionDays,
     );
   }
+  validateWorkflows(get('workflows.yaml'), c);
+}
+
+export const REVIEW_REASONS = [
+  'life_safety_exception',
+  'no_agreement',
+  'legal_obligation',
+  'flagged',
+] as const;
+
+/** workflows.yaml: review and notice deadlines, risk-change kinds and recipients, retention. */
+function validateWorkflows(w: Record<string, unknown>, c: Checker): void {
+  const file = 'workflows.yaml';
+  if (c.object(file, ['reviews'], w.reviews)) {
+    const days = w.reviews.deadlineDays;
+    if (c.object(file, ['reviews', 'deadlineDays'], days)) {
+      for (const reason of REVIEW_REASONS)
+        c.positiveInt(file, ['reviews', 'deadlineDays', reason], days[reason]);
+      for (const key of Object.keys(days))
+        if (!(REVIEW_REASONS as readonly string[]).includes(key))
+          c.fail(file, ['reviews', 'deadlineDays', key], `unknown review reason "${key}"`);
+    }
+    c.string(file, ['reviews', 'citation'], w.reviews.citation);
+  }
+  if (c.object(file, ['notices'], w.notices)) {
+    c.positiveInt(file, ['notices', 'deadlineDays'], w.notices.deadlineDays);
+    c.localized(file, ['notices', 'description'], w.notices.description);
+    c.string(file, ['notices', 'citation'], w.notices.citation);
+  }
+  const rc = w.riskChanges;
+  if (c.object(file, ['riskChanges'], rc)) {
+    if (c.object(file, ['riskChanges', 'kinds'], rc.kinds)) {
+      if (Object.keys(rc.kinds).length === 0)
+        c.fail(file, ['riskChanges', 'kinds'], 'expected at least one kind');
+      for (const [kind, def] of Object.entries(rc.kinds)) {
+        const at = ['riskChanges', 'kinds', kind];
+        if (!/^[a-z_]+$/.test(kind)) c.fail(file, at, 'kinds are lower_snake_case');
+        if (!c.object(file, at, def)) continue;
+        c.boolean(file, [...at, 'urgent'], def.urgent);
+        c.localized(file, [...at, 'label'], def.label);
+      }
+    }
+    if (c.object(file, ['riskChanges', 'recipients'], rc.recipients)) {
+      c.boolean(
+        file,
+        ['riskChanges', 'recipients', 'receivedInformation'],
+        rc.recipients.receivedInformation,
+      );
+      c.boolean(
+        file,
+        ['riskChanges', 'recipients', 'assignedAgencies'],
+        rc.recipients.assignedAgencies,
+      );
+      c.listOf(
+        file,
+        ['riskChanges', 'recipients', 'sectors'],
+        rc.recipients.sectors,
+        SECTORS,
+        'sector',
+      );
+    }
+    c.positiveInt(file, ['riskChanges', 'escalationMinutes'], rc.escalationMinutes);
+    c.positiveInt(file, ['riskChanges', 'summaryMaxLength'], rc.summaryMaxLength);
+    c.localized(file, ['riskChanges', 'description'], rc.description);
+    c.string(file, ['riskChanges', 'citation'], rc.citation);
+  }
+  if (c.object(file, ['consentWithdrawal'], w.consentWithdrawal)) {
+    const o = w.consentWithdrawal.obligation;
+    if (c.object(file, ['consentWithdrawal', 'obligation'], o)) {
+      c.string(file, ['consentWithdrawal', 'obligation', 'code'], o.code);
+      c.localized(file, ['consentWithdrawal', 'obligation', 'description'], o.description);
+      c.string(file, ['consentWithdrawal', 'obligation', 'citation'], o.citation);
+    }
+  }
+  if (c.object(file, ['retention'], w.retention)) {
+    c.positiveInt(file, ['retention', 'alertContentDays'], w.retention.alertContentDays);
+    c.string(file, ['retention', 'citation'], w.retention.citation);
+  }
 }
 
 const EXCEPTION_TEST_KEYS = [
@@ -436,6 +514,7 @@ export function fromContent(content: Record<string, unknown>): PolicyBundle {
     fieldRules: f('rules.yaml').fieldRules,
     separationOfDuties: f('rules.yaml').separationOfDuties,
     obligationsOnRelease: f('rules.yaml').obligationsOnRelease,
+    workflows: f('workflows.yaml'),
   };
   return Object.freeze(bundle as unknown as PolicyBundle);
 }

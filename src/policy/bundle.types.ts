@@ -97,6 +97,47 @@ export interface PolicyBundle {
     readonly defaultRetentionDays: number;
     readonly lifeSafetyRetentionDays: number;
   };
+  /**
+   * What follows a decision (workflows.yaml). Absent from bundles loaded before it existed: those
+   * are only ever replayed, and replay reads the engine's parts alone.
+   */
+  readonly workflows: WorkflowsDef;
+}
+
+export interface WorkflowsDef {
+  readonly reviews: {
+    readonly deadlineDays: Readonly<
+      Record<'life_safety_exception' | 'no_agreement' | 'legal_obligation' | 'flagged', number>
+    >;
+    readonly citation: string;
+  };
+  readonly notices: {
+    readonly deadlineDays: number;
+    readonly description: Localized;
+    readonly citation: string;
+  };
+  readonly riskChanges: {
+    readonly kinds: Readonly<
+      Record<string, { readonly urgent: boolean; readonly label: Localized }>
+    >;
+    readonly recipients: {
+      readonly receivedInformation: boolean;
+      readonly assignedAgencies: boolean;
+      readonly sectors: readonly Sector[];
+    };
+    readonly escalationMinutes: number;
+    readonly summaryMaxLength: number;
+    readonly description: Localized;
+    readonly citation: string;
+  };
+  readonly consentWithdrawal: {
+    readonly obligation: {
+      readonly code: string;
+      readonly description: Localized;
+      readonly citation: string;
+    };
+  };
+  readonly retention: { readonly alertContentDays: number; readonly citation: string };
 }
 
 /** The files of a bundle and what each holds. */
@@ -107,4 +148,5 @@ export const POLICY_FILES = [
   'regimes.yaml',
   'exceptions.yaml',
   'rules.yaml',
+  'workflows.yaml',
 ] as const;

@@ -90,9 +90,19 @@ describe('schema discipline', () => {
         // Deletable at minimisation and end of retention; a version is never updated.
         information_item: 'SELECT,INSERT,DELETE',
         information_item_version: 'SELECT,INSERT,DELETE',
+        // Column-level UPDATE only (state, acknowledgement, escalation, delivery, purge) on these.
+        notice: 'SELECT,INSERT',
+        notice_event: 'SELECT,INSERT',
+        notification: 'SELECT,INSERT',
         policy_bundle: 'SELECT,INSERT',
+        policy_proposal: 'SELECT,INSERT',
+        review: 'SELECT,INSERT',
+        review_comment: 'SELECT,INSERT',
+        risk_change: 'SELECT,INSERT',
         schema_migration: 'SELECT',
         token_use: 'SELECT,INSERT,UPDATE,DELETE',
+        webhook: 'SELECT,INSERT',
+        webhook_delivery: 'SELECT,INSERT',
       });
     } finally {
       await dataSource.destroy();
