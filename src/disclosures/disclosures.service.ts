@@ -9,7 +9,7 @@ import type { AuditContext, AuditEntry } from '../audit/audit.types.js';
 import { canonicalSha256 } from '../audit/core/canonical-json.js';
 import { hasPartIn } from '../cases/case-access.js';
 import { CasesService } from '../cases/cases.service.js';
-import { hasRole, type PrincipalContext } from '../common/auth/principal.js';
+import { isTableOversight, type PrincipalContext } from '../common/auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { Localized } from '../common/i18n/language.js';
 import { ConsentsService } from '../consents/consents.service.js';
@@ -254,9 +254,7 @@ export class DisclosuresService {
     ]);
     // The trace names every item evaluated, excluded ones included, and other holders' verdicts: it
     // is for the table's privacy officers and legal reviewers, never for a party to the exchange.
-    const seesTrace =
-      caller.agencySector === 'coordination' &&
-      (hasRole(caller, 'privacy_officer') || hasRole(caller, 'legal_reviewer'));
+    const seesTrace = isTableOversight(caller);
     if (
       !seesTrace &&
       caller.agencyId !== row.requester_agency_id &&

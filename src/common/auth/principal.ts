@@ -22,6 +22,17 @@ export function isCoordinationPrivacyOfficer(principal: PrincipalContext): boole
   return principal.agencySector === 'coordination' && principal.roles.includes('privacy_officer');
 }
 
+/**
+ * The table's oversight: the coordinating agency's privacy officers and legal reviewers. They read
+ * decision traces, reviews and replays, which name every item evaluated and every holder's verdict.
+ */
+export function isTableOversight(principal: PrincipalContext): boolean {
+  return (
+    principal.agencySector === 'coordination' &&
+    (principal.roles.includes('privacy_officer') || principal.roles.includes('legal_reviewer'))
+  );
+}
+
 export function hasRole(principal: PrincipalContext, role: Role): boolean {
   return principal.roles.includes(role);
 }
