@@ -18,6 +18,9 @@ import { DisclosuresModule } from './disclosures/disclosures.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ItemsModule } from './items/items.module.js';
 import { PolicyModule } from './policy/policy.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import { NoticesModule } from './notices/notices.module.js';
+import { ReviewsModule } from './reviews/reviews.module.js';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -59,6 +62,9 @@ export class AppModule {
         ConsentsModule,
         ItemsModule,
         DisclosuresModule,
+        NotificationsModule,
+        ReviewsModule,
+        NoticesModule,
       ],
       providers: [
         TokenUseStore,

@@ -5,6 +5,7 @@ import type { ReceiptClaims } from './audit.types.js';
 
 export const RECEIPT_TYPE = 'filet-audit-receipt+jws';
 export const CHECKPOINT_TYPE = 'filet-checkpoint+jws';
+export const NOTIFICATION_TYPE = 'filet-notification+jws';
 
 /** What a checkpoint states: the size and root of the log at a time. Hashes in base64. */
 export interface CheckpointClaims {
@@ -32,6 +33,11 @@ export class AuditSigner {
 
   signCheckpoint(claims: CheckpointClaims): Promise<string> {
     return this.sign(CHECKPOINT_TYPE, claims);
+  }
+
+  /** A pushed notification: receivers verify it with the keys at /v1/audit/keys. */
+  signNotification(claims: object): Promise<string> {
+    return this.sign(NOTIFICATION_TYPE, claims);
   }
 
   private sign(typ: string, claims: object): Promise<string> {

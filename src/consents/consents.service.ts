@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AgenciesService } from '../agencies/agencies.service.js';
-import { AuditLog } from '../audit/audit-log.js';
+import type { EntityManager } from 'typeorm';
+import { AuditLog, type AuditedTransaction } from '../audit/audit-log.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import type { AuditContext } from '../audit/audit.types.js';
 import { caseParties } from '../cases/case-access.js';
 import { assertOpen, CasesService } from '../cases/cases.service.js';
@@ -54,6 +56,7 @@ export class ConsentsService {
     private readonly cases: CasesService,
     private readonly agencies: AgenciesService,
     private readonly policy: PolicyService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async record(
@@ -128,13 +131,13 @@ export class ConsentsService {
    * Takes effect at once: the new version is current when the transaction commits, and the next
    * decision reads it. Consent-based sharing stops; other bases are untouched (DESIGN §2).
    */
-  withdraw(
+  async withdraw(
     ctx: AuditContext,
     caller: PrincipalContext,
     consentId: string,
     input: WithdrawConsentDto,
   ): Promise<ConsentDto> {
-    return this.audit.transaction(ctx, async ({ manager, record }) => {
+    const withdrawn = await this.audit.transaction(ctx, async ({ manager, record }) => {
       const found = await this.consents.findById(consentId);
       if (!found) throw new DomainError(ConsentProblems.notFound);
       // The case first, as every change to a case locks it first; 404 without a part in it.
@@ -176,8 +179,87 @@ export class ConsentsService {
         reasonCodes: [input.reason],
         consentVersions: [`${consent.id}:${next.version}`],
       });
+      await this.noticeRecipients(manager, record, kase.id, consent.personId, consent.id, now);
       return ConsentDto.fromConsent(consent, [...versions, next], now);
     });
+    this.notifications.committed();
+    return withdrawn;
+  }
+
+  /**
+   * Withdrawal is pushed to those who already received information under the consent (DESIGN §2):
+   * each recipient agency gets a notice naming the disclosures it covered and the obligation that
+   * now applies, and each notice is recorded.
+   */
+  private async noticeRecipients(
+    manager: EntityManager,
+    record: AuditedTransaction['record'],
+    caseId: string,
+    personId: string,
+    consentId: string,
+    withdrawnAt: Date,
+  ): Promise<void> {
+    const disclosures: {
+      id: string;
+      requester_agency_id: string;
+      decided_at: Date;
+      categories: string[];
+    }[] = await manager.query(
+      `SELECT d.id, d.requester_agency_id, d.decided_at,
+              array(SELECT DISTINCT r ->> 'category' FROM jsonb_array_elements(d.decision -> 'released') r
+                     WHERE r ->> 'basis' = 'consent' ORDER BY 1) AS categories
+         FROM decision d
+        WHERE d.person_id = $1 AND NOT d.dry_run
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.decision -> 'consentVersions') v
+                       WHERE split_part(v, '@', 1) = $2)
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements(d.decision -> 'released') r
+                       WHERE r ->> 'basis' = 'consent')
+        ORDER BY d.decided_at, d.id`,
+      [personId, consentId],
+    );
+    const byRecipient = new Map<string, typeof disclosures>();
+    for (const d of disclosures)
+      byRecipient.set(d.requester_agency_id, [
+        ...(byRecipient.get(d.requester_agency_id) ?? []),
+        d,
+      ]);
+    const obligation = this.policy.current().workflows.consentWithdrawal.obligation;
+    for (const [recipient, covered] of byRecipient) {
+      const [notificationId] = await this.notifications.notify(manager, [
+        {
+          recipientAgencyId: recipient,
+          kind: 'consent_withdrawn',
+          caseId,
+          sourceId: consentId,
+          urgent: false,
+          payload: {
+            consentId,
+            caseId,
+            personId,
+            withdrawnAt: withdrawnAt.toISOString(),
+            disclosures: covered.map((d) => ({
+              decisionId: d.id,
+              decidedAt: d.decided_at.toISOString(),
+              categories: d.categories,
+            })),
+            obligation,
+          },
+        },
+      ]);
+      await record({
+        action: 'consent.withdrawal_notice',
+        outcome: 'success',
+        parties: [recipient],
+        targets: {
+          caseId,
+          personIds: [personId],
+          consentId,
+          notificationId,
+          decisionIds: covered.map((d) => d.id),
+        },
+        reasonCodes: [obligation.code],
+      });
+    }
   }
 
   /** The current version of each consent of a person, its status as at `at` (default: now). */

@@ -5,6 +5,9 @@ import { AuditModule } from '../audit/audit.module.js';
 import { CasesModule } from '../cases/cases.module.js';
 import { ConsentsModule } from '../consents/consents.module.js';
 import { ItemsModule } from '../items/items.module.js';
+import { NoticesModule } from '../notices/notices.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { ReviewsModule } from '../reviews/reviews.module.js';
 import { DisclosuresController } from './disclosures.controller.js';
 import { DisclosuresService } from './disclosures.service.js';
 
@@ -16,6 +19,9 @@ import { DisclosuresService } from './disclosures.service.js';
     CasesModule,
     ConsentsModule,
     ItemsModule,
+    ReviewsModule,
+    NoticesModule,
+    NotificationsModule,
   ],
   controllers: [DisclosuresController],
   providers: [DisclosuresService],

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { AgreementsService } from '../agreements/agreements.service.js';
-import { AuditLog } from '../audit/audit-log.js';
+import { AuditLog, type AuditedTransaction } from '../audit/audit-log.js';
 import { AuditSigner } from '../audit/audit-signer.js';
 import type { AuditContext, AuditEntry } from '../audit/audit.types.js';
 import { canonicalSha256 } from '../audit/core/canonical-json.js';
@@ -23,6 +23,9 @@ import type {
   ReleasedItem,
 } from '../policy/decision.types.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { NoticesService } from '../notices/notices.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { ReviewsService, type ReviewReason } from '../reviews/reviews.service.js';
 import { DisclosureProblems } from './disclosures.problems.js';
 import type { DisclosureRequestDto } from './dto/disclosure-request.dto.js';
 
@@ -112,6 +115,9 @@ export class DisclosuresService {
     private readonly consents: ConsentsService,
     private readonly items: ItemsService,
     private readonly agreements: AgreementsService,
+    private readonly reviews: ReviewsService,
+    private readonly notices: NoticesService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async decide(
@@ -148,7 +154,8 @@ export class DisclosuresService {
           fields,
         }));
     const decisionId = randomUUID();
-    await this.audit.transaction(ctx, async ({ manager, record }) => {
+    await this.audit.transaction(ctx, async (tx) => {
+      const { manager, record } = tx;
       await manager.query(
         `INSERT INTO decision (id, requester_agency_id, subject, case_id, person_id, dry_run, outcome, request, facts,
                                decision, policy_bundle_hash, payload_sha256, decided_at)
@@ -201,9 +208,12 @@ export class DisclosuresService {
         );
       }
       await record(this.decideEntry(request, decision, decisionId, dryRun, payload));
-      if (!dryRun)
+      if (!dryRun) {
         for (const entry of this.releaseEntries(request, decision, decisionId)) await record(entry);
+        await this.followUp(tx, request, facts, decision, decisionId, now);
+      }
     });
+    if (!dryRun && decision.duties.reviewRequired) this.notifications.committed();
     const withheld = requesterView(request.categories, decision);
     return {
       decisionId,
@@ -234,6 +244,84 @@ export class DisclosuresService {
       decidedAt: decision.decidedAt,
       receipt: await this.signer.signReceipt(ctx.receipts[0]),
     };
+  }
+
+  /**
+   * What the decision's duties call for, in its own transaction (DESIGN §3.3): the legal review, a
+   * notice to the person held for safety review per holder whose regime owes one, and for an
+   * exception use, an alert to the privacy officers of the coordinating agency and of the holders.
+   */
+  private async followUp(
+    tx: AuditedTransaction,
+    request: DisclosureRequest,
+    facts: DecisionFacts,
+    decision: Decision,
+    decisionId: string,
+    now: Date,
+  ): Promise<void> {
+    const holders = [
+      ...new Set([...decision.released, ...decision.pending].map((r) => r.holderAgencyId)),
+    ];
+    let reviewId: string | undefined;
+    if (decision.duties.reviewRequired) {
+      reviewId = await this.reviews.openForDecision(
+        tx,
+        {
+          decisionId,
+          reasons: decision.duties.reviewReasons as ReviewReason[],
+          caseId: request.caseId,
+          personId: request.personId,
+          parties: [request.requesterAgencyId, ...holders],
+        },
+        now,
+      );
+    }
+    for (const holder of decision.duties.noticeDue) {
+      await this.notices.holdForDecision(
+        tx,
+        {
+          decisionId,
+          holderAgencyId: holder,
+          recipientAgencyId: request.requesterAgencyId,
+          caseId: request.caseId,
+          personId: request.personId,
+          regime: facts.holders[holder].privacyRegime,
+        },
+        now,
+      );
+    }
+    if (request.basis === 'life_safety' && decision.released.length > 0) {
+      const coordination: { id: string }[] = await tx.manager.query(
+        `SELECT id FROM agency WHERE sector = 'coordination' AND status = 'active'`,
+      );
+      const released = [...new Set(decision.released.map((r) => r.holderAgencyId))];
+      const recipients = [...new Set([...coordination.map((a) => a.id), ...released])].filter(
+        (id) => id !== request.requesterAgencyId,
+      );
+      await this.notifications.notify(
+        tx.manager,
+        recipients.map((recipientAgencyId) => ({
+          recipientAgencyId,
+          kind: 'exception_used' as const,
+          caseId: request.caseId,
+          sourceId: decisionId,
+          urgent: false,
+          payload: {
+            decisionId,
+            reviewId: reviewId ?? null,
+            caseId: request.caseId,
+            personId: request.personId,
+            requesterAgencyId: request.requesterAgencyId,
+            holderAgencyIds: released,
+            categories: [...new Set(decision.released.map((r) => r.category))].sort(),
+            purpose: request.purpose,
+            basis: request.basis,
+            reviewReasons: decision.duties.reviewReasons,
+            decidedAt: decision.decidedAt,
+          },
+        })),
+      );
+    }
   }
 
   /** A decision as its requester sees it, or with its full trace for the officers entitled to it. */

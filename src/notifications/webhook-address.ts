@@ -1,0 +1,75 @@
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+
+/**
+ * Where a webhook may point (OWASP API7, server-side request forgery): https, no credentials, and
+ * never the broker's own host, loopback, private, link-local, shared or multicast ranges, where a
+ * registered URL would turn the broker into a probe of its own network.
+ */
+const FORBIDDEN = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  FORBIDDEN.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['::ffff:0:0', 96],
+  ['64:ff9b::', 96],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const)
+  FORBIDDEN.addSubnet(net, prefix, 'ipv6');
+
+const LOCAL_NAMES = /(^|\.)(localhost|local|internal|localdomain|home\.arpa)$/i;
+
+export function isForbiddenAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return true;
+  return FORBIDDEN.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** Why a URL cannot be a webhook, or undefined when it can. `allowPrivate` is for demo and tests. */
+export function webhookUrlProblem(raw: string, allowPrivate: boolean): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'notAUrl';
+  }
+  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) return 'httpsOnly';
+  if (url.username || url.password) return 'noCredentials';
+  if (url.hash) return 'noFragment';
+  if (allowPrivate) return undefined;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) !== 0) return isForbiddenAddress(host) ? 'publicAddressOnly' : undefined;
+  if (LOCAL_NAMES.test(host) || !host.includes('.')) return 'publicAddressOnly';
+  return undefined;
+}
+
+/**
+ * At delivery time, the name is resolved again (it may have changed since registration): any
+ * forbidden address among the answers refuses the delivery.
+ */
+export async function resolvesToForbidden(raw: string, allowPrivate: boolean): Promise<boolean> {
+  if (allowPrivate) return false;
+  const host = new URL(raw).hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) !== 0) return isForbiddenAddress(host);
+  try {
+    const answers = await lookup(host, { all: true, verbatim: true });
+    return answers.length === 0 || answers.some((a) => isForbiddenAddress(a.address));
+  } catch {
+    return true;
+  }
+}
