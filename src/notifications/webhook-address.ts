@@ -24,7 +24,6 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
   ['fc00::', 7],
   ['fe80::', 10],
@@ -34,9 +33,22 @@ for (const [net, prefix] of [
 
 const LOCAL_NAMES = /(^|\.)(localhost|local|internal|localdomain|home\.arpa)$/i;
 
+/** An IPv4-mapped IPv6 address (`::ffff:7f00:1`, `::ffff:127.0.0.1`) as the IPv4 it reaches. */
+function mappedIpv4(address: string): string | undefined {
+  const match = /^::ffff:(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i.exec(address);
+  if (!match) return undefined;
+  if (match[1]) return match[1];
+  const high = parseInt(match[2], 16);
+  const low = parseInt(match[3], 16);
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+}
+
 export function isForbiddenAddress(address: string): boolean {
+  const mapped = mappedIpv4(address);
+  if (mapped) return isForbiddenAddress(mapped);
   const family = isIP(address);
   if (family === 0) return true;
+  // Checked in its own family only: Node matches IPv4 addresses against IPv4-mapped IPv6 rules.
   return FORBIDDEN.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
