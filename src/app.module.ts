@@ -18,6 +18,7 @@ import { DisclosuresModule } from './disclosures/disclosures.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ItemsModule } from './items/items.module.js';
 import { PolicyModule } from './policy/policy.module.js';
+import { ReplayModule } from './replay/replay.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { NoticesModule } from './notices/notices.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
@@ -62,6 +63,7 @@ export class AppModule {
         ConsentsModule,
         ItemsModule,
         DisclosuresModule,
+        ReplayModule,
         NotificationsModule,
         ReviewsModule,
         NoticesModule,

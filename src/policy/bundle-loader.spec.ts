@@ -1,7 +1,13 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPolicyBundle, PolicyBundleError } from './bundle-loader.js';
+import {
+  loadPolicyBundle,
+  loadPolicyContent,
+  PolicyBundleError,
+  validatePolicyTexts,
+} from './bundle-loader.js';
+import { POLICY_FILES } from './bundle.types.js';
 
 describe('policy bundle loader', () => {
   let dir: string;
@@ -92,5 +98,60 @@ describe('policy bundle loader', () => {
         /^exceptions.yaml:\d+ tests\.uk-vital-interests\.specialCategoryRequiresIncapacty: unknown key/,
       ),
     ]);
+  });
+
+  describe('a bundle given as file texts (an upload)', () => {
+    async function texts(): Promise<Record<string, string>> {
+      const entries = await Promise.all(
+        POLICY_FILES.map(async (name) => [name, await readFile(join(dir, name), 'utf8')] as const),
+      );
+      return Object.fromEntries(entries);
+    }
+
+    function textProblems(files: Record<string, string>): string[] {
+      try {
+        validatePolicyTexts(files);
+      } catch (error) {
+        expect(error).toBeInstanceOf(PolicyBundleError);
+        return (error as PolicyBundleError).problems.map(
+          (p) => `${p.file}:${p.line} ${p.path}: ${p.message}`,
+        );
+      }
+      return [];
+    }
+
+    it('gives the same content, hence the same hash, as the directory', async () => {
+      expect(validatePolicyTexts(await texts())).toEqual(await loadPolicyContent(dir));
+    });
+
+    it('finds the same problems, with file and line, as on disk', async () => {
+      await edit('exceptions.yaml', '      - location.shelter\n', '      - location.shelterr\n');
+      expect(textProblems(await texts())).toEqual(await problems());
+    });
+
+    it('names a missing file and a file a bundle does not have', async () => {
+      const { 'thresholds.yaml': _gone, ...rest } = await texts();
+      expect(textProblems({ ...rest, 'thresholds.yml': 'thresholds: {}' })).toEqual([
+        expect.stringMatching(/^thresholds\.yml:1 \(file\): unknown file/),
+        'thresholds.yaml:1 (file): file missing',
+      ]);
+    });
+
+    it('refuses values JSON cannot carry, and YAML too deep to read, as problems', async () => {
+      const files = await texts();
+      files['taxonomy.yaml'] = files['taxonomy.yaml'].replace(
+        '        maxLength: 200\n',
+        '        maxLength: .inf\n',
+      );
+      expect(textProblems(files)).toEqual([
+        expect.stringMatching(
+          /^taxonomy\.yaml:\d+ categories\.identity\.fields\.name\.maxLength: value not representable/,
+        ),
+      ]);
+      const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+      expect(textProblems({ ...(await texts()), 'rules.yaml': deep })).toEqual([
+        expect.stringMatching(/^rules\.yaml:1 \((syntax|root)\)/),
+      ]);
+    });
   });
 });

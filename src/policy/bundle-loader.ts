@@ -115,26 +115,51 @@ class Checker {
   }
 }
 
-async function parseFile(dir: string, name: string): Promise<ParsedFile | BundleProblem> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, name), 'utf8');
-  } catch {
-    return { file: name, line: 1, path: '(file)', message: 'file missing' };
-  }
+/** One file's text parsed, or the problem that stops it (syntax, or not a mapping). */
+function parseText(name: string, text: string): ParsedFile | BundleProblem {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const error = doc.errors[0];
-  if (error)
-    return {
-      file: name,
-      line: lines.linePos(error.pos[0]).line,
-      path: '(syntax)',
-      message: error.message.split('\n')[0],
-    };
-  if (!isMap(doc.contents) && !isSeq(doc.contents))
-    return { file: name, line: 1, path: '(root)', message: 'expected a mapping' };
-  return { name, doc, lines, data: doc.toJS() as Record<string, unknown> };
+  let doc: Document;
+  let data: unknown;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    const error = doc.errors[0];
+    if (error)
+      return {
+        file: name,
+        line: lines.linePos(error.pos[0]).line,
+        path: '(syntax)',
+        message: error.message.split('\n')[0],
+      };
+    if (!isMap(doc.contents) && !isSeq(doc.contents))
+      return { file: name, line: 1, path: '(root)', message: 'expected a mapping' };
+    data = doc.toJS();
+  } catch {
+    // The parser's own limits (alias expansion, nesting deeper than its recursion): a problem of the
+    // file, never a crash of whoever validates it.
+    return { file: name, line: 1, path: '(syntax)', message: 'the YAML cannot be read' };
+  }
+  return { name, doc, lines, data: data as Record<string, unknown> };
+}
+
+/**
+ * The first value JSON cannot carry exactly (YAML's `.inf` and `.nan`, lone surrogates, NUL, which
+ * PostgreSQL's jsonb refuses): the bundle is hashed canonically and stored as jsonb.
+ */
+function unrepresentable(value: unknown): Path | undefined {
+  const stack: { value: unknown; path: Path }[] = [{ value, path: [] }];
+  while (stack.length > 0) {
+    const { value: v, path: at } = stack.pop()!;
+    if (typeof v === 'number' && !Number.isFinite(v)) return at;
+    if (typeof v === 'string' && /\0|\p{Cs}/u.test(v)) return at;
+    if (typeof v === 'object' && v !== null) {
+      if (!Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype) return at;
+      for (const [key, child] of Object.entries(v)) {
+        if (/\0|\p{Cs}/u.test(key)) return [...at, key];
+        stack.push({ value: child, path: [...at, Array.isArray(v) ? Number(key) : key] });
+      }
+    }
+  }
+  return undefined;
 }
 
 function validate(files: ReadonlyMap<string, ParsedFile>, c: Checker): void {
@@ -482,18 +507,65 @@ export async function loadPolicyBundle(dir: string): Promise<PolicyBundle> {
 
 /** The validated content of the bundle in `dir`, file by file, as stored for replay. */
 export async function loadPolicyContent(dir: string): Promise<Record<string, unknown>> {
+  const texts: Record<string, string> = {};
+  for (const name of POLICY_FILES) {
+    try {
+      texts[name] = await readFile(join(dir, name), 'utf8');
+    } catch {
+      // Left out: reported below as a missing file, with every other problem.
+    }
+  }
+  return validatePolicyTexts(texts);
+}
+
+/**
+ * Validates a bundle given as the texts of its files (a directory read, or a bundle a legal
+ * reviewer uploads) and returns its content, file by file. Refuses with every problem found, each
+ * with its file and line; a file name the bundle does not have is a problem too.
+ */
+export function validatePolicyTexts(
+  texts: Readonly<Record<string, string>>,
+): Record<string, unknown> {
   const files = new Map<string, ParsedFile>();
   const problems: BundleProblem[] = [];
+  for (const name of Object.keys(texts)
+    .filter((n) => !isPolicyFile(n))
+    .sort()) {
+    problems.push({
+      file: name,
+      line: 1,
+      path: '(file)',
+      message: `unknown file (a bundle has ${POLICY_FILES.join(', ')})`,
+    });
+  }
   for (const name of POLICY_FILES) {
-    const parsed = await parseFile(dir, name);
+    const text = Object.hasOwn(texts, name) ? texts[name] : undefined;
+    const parsed =
+      typeof text === 'string'
+        ? parseText(name, text)
+        : { file: name, line: 1, path: '(file)', message: 'file missing' };
     if ('doc' in parsed) files.set(name, parsed);
     else problems.push(parsed);
   }
   const checker = new Checker(files);
-  if (problems.length === 0) validate(files, checker);
+  for (const [name, file] of files) {
+    const at = unrepresentable(file.data);
+    if (at) checker.fail(name, at, 'value not representable in JSON (.inf, .nan, NUL…)');
+  }
+  if (problems.length === 0 && checker.problems.length === 0) {
+    try {
+      validate(files, checker);
+    } catch {
+      checker.fail('(bundle)', [], 'the bundle cannot be validated: its structure is unexpected');
+    }
+  }
   problems.push(...checker.problems);
   if (problems.length > 0) throw new PolicyBundleError(problems);
   return Object.fromEntries([...files].map(([name, file]) => [name, file.data]));
+}
+
+function isPolicyFile(name: string): name is (typeof POLICY_FILES)[number] {
+  return (POLICY_FILES as readonly string[]).includes(name);
 }
 
 /** A bundle from its content (as loaded, or as stored by hash for replay). */

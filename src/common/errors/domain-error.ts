@@ -18,6 +18,11 @@ export interface DomainErrorOptions {
   readonly detail?: Localized;
   readonly errors?: readonly FieldProblem[];
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * RFC 9457 extension members for what a client must see in structure (e.g. every problem of an
+   * uploaded policy bundle with its file and line). Never values the client sent about people.
+   */
+  readonly extensions?: Readonly<Record<string, unknown>>;
   /** The underlying failure, kept for the server's log (its kind and stack, never its message). */
   readonly cause?: unknown;
 }

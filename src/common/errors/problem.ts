@@ -15,6 +15,8 @@ export interface ProblemBody {
   readonly code: string;
   readonly requestId: string;
   readonly errors?: readonly FieldProblem[];
+  /** Extension members a problem declares (RFC 9457 §3.2). */
+  readonly [extension: string]: unknown;
 }
 
 export interface ProblemResponse {
@@ -136,6 +138,8 @@ export function toProblem(error: unknown, context: ProblemContext): ProblemRespo
     unexpected,
     headers,
     body: {
+      // Extensions first: the standard members and Filet's own always win over them.
+      ...options.extensions,
       type: `urn:filet:problem:${definition.code}`,
       title: definition.title[context.language],
       status: definition.status,
