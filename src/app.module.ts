@@ -18,6 +18,7 @@ import { DisclosuresModule } from './disclosures/disclosures.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ItemsModule } from './items/items.module.js';
 import { PolicyModule } from './policy/policy.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { ReplayModule } from './replay/replay.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { NoticesModule } from './notices/notices.module.js';
@@ -63,6 +64,7 @@ export class AppModule {
         ConsentsModule,
         ItemsModule,
         DisclosuresModule,
+        RetentionModule,
         ReplayModule,
         NotificationsModule,
         ReviewsModule,

@@ -27,3 +27,11 @@ export const MAX_SENSITIVITY_LABELS = 10;
 
 /** The taxonomy's mark of a category that identifies a person: none is held before Filter 2 is passed. */
 export const IDENTIFYING = 'identifying';
+
+/**
+ * Whether the holder still holds the item's content: `purged` once its retention date passed and
+ * retention deleted every version (DESIGN §4). The item itself stays, so it is reported as purged,
+ * not as missing.
+ */
+export const ITEM_STATUSES = ['held', 'purged'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];

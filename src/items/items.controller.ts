@@ -34,7 +34,8 @@ export class ItemsController {
   @Authenticated()
   @ApiOkResponse({
     type: ItemListDto,
-    description: 'The caller’s own items in the case only; others’ flow only through disclosures.',
+    description:
+      'The caller’s own items in the case only (purged ones as `purged`, without content); others’ flow only through disclosures.',
   })
   async list(
     @Principal() caller: PrincipalContext,
@@ -47,7 +48,8 @@ export class ItemsController {
   @Authenticated()
   @ApiOkResponse({
     type: ItemDetailDto,
-    description: 'Holder only (404 otherwise), every version.',
+    description:
+      'Holder only (404 otherwise), every version. Once retention purged it: `status: purged`, when, and no content.',
   })
   get(
     @Principal() caller: PrincipalContext,
@@ -60,7 +62,8 @@ export class ItemsController {
   @Roles('agency_user', 'coordinator')
   @ApiOkResponse({
     type: ItemDetailDto,
-    description: 'The holder corrects its item: a new version, the old one kept. 404 for others.',
+    description:
+      'The holder corrects its item: a new version, the old one kept. 404 for others; 409 `item.purged` once retention purged it.',
   })
   correct(
     @Audit() ctx: AuditContext,

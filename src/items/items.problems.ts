@@ -46,6 +46,14 @@ export const ItemProblems = defineProblems({
       en: 'A de-identified case holds risk factors only: no identifying information before high risk is confirmed.',
     },
   },
+  purged: {
+    code: 'item.purged',
+    status: 409,
+    title: {
+      fr: 'Le contenu de ce renseignement a été supprimé à la fin de sa période de conservation : il ne peut plus être corrigé.',
+      en: 'This item’s content was purged at the end of its retention period: it can no longer be corrected.',
+    },
+  },
   emptyCorrection: {
     code: 'item.empty_correction',
     status: 400,

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { AuditLog } from '../audit/audit-log.js';
+import { AuditLog, type AuditedTransaction } from '../audit/audit-log.js';
 import type { AuditContext, AuditEntry } from '../audit/audit.types.js';
 import { caseParties } from '../cases/case-access.js';
 import { CaseStageService } from '../cases/case-stage.service.js';
@@ -10,7 +10,7 @@ import type { CategoryDef } from '../policy/bundle.types.js';
 import type { CaseFact, ItemFact } from '../policy/facts.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { ContributeItemDto, CorrectItemDto } from './dto/item-input.dto.js';
-import { ItemDetailDto, ItemDto, ItemVersionDto } from './dto/item-view.dto.js';
+import { ItemDetailDto, ItemDto } from './dto/item-view.dto.js';
 import type {
   InformationItemEntity,
   InformationItemVersionEntity,
@@ -118,23 +118,19 @@ export class ItemsService implements OnModuleInit {
     });
   }
 
-  /** The caller's own items in the case; never another holder's. */
+  /** The caller's own items in the case, purged ones shown as such; never another holder's. */
   async listHeld(caller: PrincipalContext, caseId: string): Promise<ItemDto[]> {
     const kase = await this.cases.requireVisible(caller, caseId);
-    return (await this.items.findCurrentHeldInCase(kase.id, caller.agencyId)).map(
-      ({ item, current }) => ItemDto.fromItem(item, current),
+    return (await this.items.findHeldInCase(kase.id, caller.agencyId)).map(({ item, current }) =>
+      ItemDto.of(item, current),
     );
   }
 
+  /** The holder's item with every version; a purged one without content, but not as missing. */
   async getHeld(caller: PrincipalContext, id: string): Promise<ItemDetailDto> {
-    const item = await this.items.findHeldBy(id, caller.agencyId);
-    if (!item) throw new DomainError(ItemProblems.notFound);
-    const versions = await this.items.findVersions(item.id);
-    return Object.assign(
-      new ItemDetailDto(),
-      ItemDto.fromItem(item, versions[versions.length - 1]),
-      { versions: versions.map(ItemVersionDto.from) },
-    );
+    const found = await this.items.findHeldWithVersions(id, caller.agencyId);
+    if (!found) throw new DomainError(ItemProblems.notFound);
+    return ItemDetailDto.withVersions(found.item, found.versions);
   }
 
   /** The holder corrects its item: a new version; the old one is kept. */
@@ -152,11 +148,14 @@ export class ItemsService implements OnModuleInit {
     return this.audit.transaction(ctx, async ({ manager, record }) => {
       const held = await this.items.findHeldBy(id, caller.agencyId, manager);
       if (!held) throw new DomainError(ItemProblems.notFound);
+      if (held.purgedAt) throw new DomainError(ItemProblems.purged);
       const kase = await this.cases.lockIfVisible(caller, held.caseId, manager);
       if (!kase) throw new DomainError(ItemProblems.notFound);
       assertOpen(kase);
       const item = await this.items.findByIdForUpdate(held.id, manager);
       if (!item) throw new DomainError(ItemProblems.notFound);
+      // Checked again under the lock: retention may have purged it since the first read.
+      if (item.purgedAt) throw new DomainError(ItemProblems.purged);
       const versions = await this.items.findVersions(item.id, manager);
       const previous = versions[versions.length - 1];
       const def = this.categoryDef(item.category);
@@ -180,9 +179,7 @@ export class ItemsService implements OnModuleInit {
         manager,
       );
       await record(this.entry('item.correct', kase, item, next, [input.reason]));
-      return Object.assign(new ItemDetailDto(), ItemDto.fromItem(item, next), {
-        versions: [...versions, next].map(ItemVersionDto.from),
-      });
+      return ItemDetailDto.withVersions(item, [...versions, next]);
     });
   }
 
@@ -193,6 +190,41 @@ export class ItemsService implements OnModuleInit {
     categories: readonly string[],
   ): Promise<ItemFact[]> {
     return (await this.items.findCurrentForPerson(caseId, personId, categories)).map(toFact);
+  }
+
+  /**
+   * Retention (DESIGN §4), one batch in the caller's audited transaction: deletes the content of
+   * up to `limit` items whose current version is kept only until a date before `before`, marks
+   * them purged, and records each purge (ids and codes; the log never held the content, so it
+   * stays whole). Returns how many items it purged; fewer than `limit` means none is left due,
+   * or the rest are being purged by a concurrent run.
+   */
+  async purgeExpired(
+    tx: AuditedTransaction,
+    options: { readonly before: string; readonly at: Date; readonly limit: number },
+  ): Promise<number> {
+    const expired = await this.items.lockExpired(options.before, options.limit, tx.manager);
+    await this.items.purge(
+      expired.map((item) => item.id),
+      options.at,
+      tx.manager,
+    );
+    for (const item of expired) {
+      await tx.record({
+        action: 'item.purge',
+        outcome: 'success',
+        parties: [item.holderAgencyId],
+        targets: {
+          caseId: item.caseId,
+          personIds: [item.personId],
+          itemId: item.id,
+          version: item.currentVersion,
+        },
+        categories: [item.category],
+        reasonCodes: ['retention_expired'],
+      });
+    }
+    return expired.length;
   }
 
   private categoryDef(category: string): CategoryDef {

@@ -88,6 +88,8 @@ describe('information items API', () => {
       personId: victimId,
       holderAgencyId: shelter.id,
       category: 'contact',
+      status: 'held',
+      purgedAt: null,
       version: 1,
       fields: { phone: PHONE, safe_to_call: false },
       // The category's own labels (taxonomy) first, then the holder's.

@@ -70,17 +70,35 @@ describe('route access table', () => {
       'GET /v1/cases/:id/persons -> authenticated',
       'POST /v1/cases/:id/persons -> roles:agency_user|coordinator',
       'POST /v1/cases/:id/risk-assessments -> roles:agency_user|coordinator',
+      'POST /v1/cases/:id/risk-changes -> roles:agency_user|coordinator',
       'POST /v1/cases/:id/stage -> roles:coordinator',
       'POST /v1/cases/:id/user-assignments -> roles:agency_user|coordinator',
       'POST /v1/consents/:id/withdraw -> roles:agency_user|coordinator',
       'GET /v1/decisions/:id -> authenticated',
       'POST /v1/decisions/:id/approvals -> roles:agency_user|privacy_officer',
+      'POST /v1/decisions/:id/replay -> roles:privacy_officer|legal_reviewer',
       'POST /v1/disclosures -> roles:agency_user|coordinator',
       'POST /v1/disclosures/dry-run -> roles:agency_user|coordinator',
+      'GET /v1/inbox -> authenticated',
+      'POST /v1/inbox/:id/ack -> authenticated',
       'GET /v1/information/:id -> authenticated',
       'PATCH /v1/information/:id -> roles:agency_user|coordinator',
+      'GET /v1/notices -> roles:privacy_officer',
+      'GET /v1/notices/:id -> roles:privacy_officer',
+      'POST /v1/notices/:id/clear -> roles:privacy_officer',
+      'POST /v1/notices/:id/sent -> roles:privacy_officer',
+      'POST /v1/notices/:id/withhold -> roles:privacy_officer',
       'GET /v1/persons/:id/disclosure-report -> roles:privacy_officer',
       'GET /v1/policies -> authenticated',
+      'POST /v1/retention/runs -> roles:admin|privacy_officer',
+      'GET /v1/reviews -> roles:legal_reviewer|privacy_officer',
+      'POST /v1/reviews -> roles:privacy_officer|legal_reviewer',
+      'GET /v1/reviews/:id -> roles:legal_reviewer|privacy_officer',
+      'POST /v1/reviews/:id/comments -> roles:legal_reviewer|privacy_officer',
+      'POST /v1/reviews/:id/decision -> roles:legal_reviewer',
+      'GET /v1/webhooks -> roles:agency_user|coordinator|admin',
+      'POST /v1/webhooks -> roles:agency_user|coordinator|admin',
+      'DELETE /v1/webhooks/:id -> roles:agency_user|coordinator|admin',
     ]);
   });
 
@@ -291,10 +309,72 @@ describe('route access table', () => {
         body: disclosureBody(),
         roles: ['agency_user'],
       }),
+      'POST /v1/decisions/:id/replay': () => ({
+        path: `/v1/decisions/${String(lastBody.decisionId)}/replay`,
+        body: {},
+        roles: ['privacy_officer'],
+      }),
       'POST /v1/decisions/:id/approvals': () => ({
         path: `/v1/decisions/${pendingDecision.decisionId}/approvals`,
         body: { itemId: pendingDecision.itemId, approve: false, reason: 'not_necessary' },
         roles: ['agency_user'],
+      }),
+      'POST /v1/reviews': () => ({
+        path: '/v1/reviews',
+        body: { decisionId: flaggable.decisionId, reason: 'other' },
+        roles: ['privacy_officer'],
+      }),
+      'POST /v1/reviews/:id/comments': () => ({
+        path: `/v1/reviews/${openReview.id}/comments`,
+        body: { text: 'À vérifier.' },
+        roles: ['legal_reviewer'],
+      }),
+      'POST /v1/reviews/:id/decision': () => ({
+        path: `/v1/reviews/${openReview.id}/decision`,
+        body: { outcome: 'upheld', reasons: 'Justifié.' },
+        roles: ['legal_reviewer'],
+      }),
+      'POST /v1/notices/:id/withhold': () => ({
+        path: `/v1/notices/${heldNotice.id}/withhold`,
+        body: { reasons: 'Danger pour la victime.' },
+        roles: ['privacy_officer'],
+      }),
+      'POST /v1/notices/:id/clear': () => ({
+        path: `/v1/notices/${heldNotice.id}/clear`,
+        body: { reasons: 'Plus de danger.' },
+        roles: ['privacy_officer'],
+      }),
+      'POST /v1/notices/:id/sent': () => ({
+        path: `/v1/notices/${heldNotice.id}/sent`,
+        body: { means: 'mail' },
+        roles: ['privacy_officer'],
+      }),
+      'POST /v1/cases/:id/risk-changes': () => ({
+        path: `/v1/cases/${seeded.caseId}/risk-changes`,
+        body: {
+          kind: 'new_threat',
+          occurredAt: new Date().toISOString(),
+          personIds: [seeded.personId],
+        },
+        roles: ['agency_user'],
+      }),
+      'POST /v1/inbox/:id/ack': () => ({
+        path: `/v1/inbox/${message.id}/ack`,
+        roles: ['agency_user'],
+      }),
+      'POST /v1/webhooks': () => ({
+        path: '/v1/webhooks',
+        body: { url: 'https://hooks.example.org/filet' },
+        roles: ['agency_user'],
+      }),
+      'DELETE /v1/webhooks/:id': () => ({
+        path: `/v1/webhooks/${holdId()}`,
+        roles: ['agency_user'],
+      }),
+      'POST /v1/retention/runs': () => ({
+        path: '/v1/retention/runs',
+        body: {},
+        roles: ['privacy_officer'],
       }),
     };
     const disclosureBody = (): Record<string, unknown> => ({
@@ -315,6 +395,28 @@ describe('route access table', () => {
     await app.dataSource.query(
       `INSERT INTO decision_approval (decision_id, item_id, item_version, holder_agency_id, status) VALUES ($1, $2, 1, $3, 'pending')`,
       [pendingDecision.decisionId, pendingDecision.itemId, admin.id],
+    );
+    // A second recorded decision to flag, an open review, a held notice and a message, written as
+    // the broker writes them.
+    const flaggable = { decisionId: randomUUID() };
+    await app.dataSource.query(
+      `INSERT INTO decision (id, requester_agency_id, subject, case_id, person_id, dry_run, outcome, request, facts,
+                             decision, policy_bundle_hash, decided_at)
+       VALUES ($1, $2, 'worker-2', $3, $4, false, 'deny', '{"purpose":"safety_planning"}', '{}', '{}', 'h', now())`,
+      [flaggable.decisionId, target.id, seeded.caseId, seeded.personId],
+    );
+    const [openReview]: { id: string }[] = await app.dataSource.query(
+      `INSERT INTO review (decision_id, reasons, status, due_at) VALUES ($1, '{life_safety_exception}', 'open', now() + interval '5 days') RETURNING id`,
+      [pendingDecision.decisionId],
+    );
+    const [heldNotice]: { id: string }[] = await app.dataSource.query(
+      `INSERT INTO notice (decision_id, holder_agency_id, case_id, person_id, regime, status, due_at)
+       VALUES ($1, $2, $3, $4, 'CA-PIPEDA', 'held', now() + interval '5 days') RETURNING id`,
+      [pendingDecision.decisionId, admin.id, seeded.caseId, seeded.personId],
+    );
+    const [message]: { id: string }[] = await app.dataSource.query(
+      `INSERT INTO notification (recipient_agency_id, kind, case_id, payload, urgent) VALUES ($1, 'risk_change', $2, '{}', false) RETURNING id`,
+      [admin.id, seeded.caseId],
     );
     // Suspension must come before reactivation, and a key must exist before it is revoked.
     const order = Object.keys(validCalls);
