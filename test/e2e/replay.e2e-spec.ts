@@ -361,6 +361,30 @@ describe('decision replay', () => {
     expect([...read].sort()).toEqual(decisions.map((d) => d.id).sort());
   });
 
+  it('every legal-obligation and exception release opened its legal review; nothing else did', async () => {
+    const rows: { id: string; basis: string; released: number; reasons: string[] | null }[] =
+      await app.dataSource.query(
+        `SELECT d.id, d.request ->> 'basis' AS basis,
+                jsonb_array_length(d.decision -> 'released')::int AS released, r.reasons
+           FROM decision d LEFT JOIN review r ON r.decision_id = d.id
+          WHERE d.id = ANY($1::uuid[])`,
+        [decisions.map((d) => d.id)],
+      );
+    const dryRuns = new Set(decisions.filter((d) => d.dryRun).map((d) => d.id));
+    for (const row of rows) {
+      const due = !dryRuns.has(row.id) && row.released > 0 && row.basis !== 'consent';
+      expect({ basis: row.basis, reasons: row.reasons?.[0] ?? null }).toEqual({
+        basis: row.basis,
+        reasons: due
+          ? row.basis === 'legal_obligation'
+            ? 'legal_obligation'
+            : 'life_safety_exception'
+          : null,
+      });
+    }
+    expect(rows.filter((r) => r.reasons?.includes('legal_obligation')).length).toBeGreaterThan(0);
+  });
+
   it('replays all fifty under their own bundle: every one reproduced, one audit record each', async () => {
     const keys = await publishedKeys(app, await police.token());
     const stored: { id: string; outcome: string; policy_bundle_hash: string }[] =
