@@ -113,6 +113,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const host = env.HOST || '127.0.0.1';
   const port = intIn(env, 'PORT', 3000, 0, 65535);
   const maxTokenLifetimeSeconds = intIn(env, 'FILET_MAX_TOKEN_LIFETIME_SECONDS', 300, 10, 300);
+  // The demo network (whose coordinating agency holds admin keys under var/keys) is seeded by
+  // default only into the embedded database, never in production; an external database needs
+  // FILET_DEMO_SEED=true.
+  const demoSeed = nodeEnv !== 'production' && flag(env, 'FILET_DEMO_SEED', !databaseUrl(env));
+  const webhookTimeoutMs = intIn(env, 'FILET_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000);
+  const webhookLeaseSeconds = intIn(env, 'FILET_WEBHOOK_LEASE_SECONDS', 60, 1, 3600);
+  // An attempt must end (answer, timeout or refusal) well before another instance may take it over.
+  if (webhookLeaseSeconds * 1000 < webhookTimeoutMs + 1000) {
+    throw new ConfigError(
+      'FILET_WEBHOOK_LEASE_SECONDS must exceed FILET_WEBHOOK_TIMEOUT_MS by at least one second',
+    );
+  }
   return Object.freeze({
     nodeEnv,
     host,
@@ -127,10 +139,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxTokenLifetimeSeconds,
     bodyLimitBytes: intIn(env, 'FILET_BODY_LIMIT_BYTES', 262144, 1024, 10485760),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
-    // The demo network (whose coordinating agency holds admin keys under var/keys) is seeded by
-    // default only into the embedded database, never in production; an external database needs
-    // FILET_DEMO_SEED=true.
-    demoSeed: nodeEnv !== 'production' && flag(env, 'FILET_DEMO_SEED', !databaseUrl(env)),
+    demoSeed,
     publicUrl: env.FILET_PUBLIC_URL || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
     dbRole: env.FILET_DB_ROLE ?? 'filet_app',
     policiesDir: resolve(env.FILET_POLICIES_DIR || 'policies'),
@@ -142,10 +151,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookPollMs: intIn(env, 'FILET_WEBHOOK_POLL_MS', 1000, 10, 60_000),
     webhookRetryBaseMs: intIn(env, 'FILET_WEBHOOK_RETRY_BASE_MS', 2000, 10, 3_600_000),
     webhookMaxAttempts: intIn(env, 'FILET_WEBHOOK_MAX_ATTEMPTS', 12, 1, 100),
-    webhookLeaseSeconds: intIn(env, 'FILET_WEBHOOK_LEASE_SECONDS', 60, 1, 3600),
-    webhookTimeoutMs: intIn(env, 'FILET_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    webhookLeaseSeconds,
+    webhookTimeoutMs,
     webhookAllowPrivate:
-      nodeEnv !== 'production' && flag(env, 'FILET_WEBHOOK_ALLOW_PRIVATE', !databaseUrl(env)),
+      nodeEnv !== 'production' && flag(env, 'FILET_WEBHOOK_ALLOW_PRIVATE', demoSeed),
     retentionEveryMinutes: intIn(env, 'FILET_RETENTION_EVERY_MINUTES', 60, 1, 10_080),
   });
 }

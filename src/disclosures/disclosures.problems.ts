@@ -1,6 +1,14 @@
 import { defineProblems } from '../common/errors/domain-error.js';
 
 export const DisclosureProblems = defineProblems({
+  factsChanged: {
+    code: 'disclosure.facts_changed',
+    status: 409,
+    title: {
+      fr: 'Un consentement a changé pendant la décision (retrait) : rien n’a été communiqué; refaites la demande.',
+      en: 'A consent changed while the request was decided (withdrawn): nothing was released; ask again.',
+    },
+  },
   caseNotFound: {
     code: 'disclosure.case_not_found',
     status: 404,

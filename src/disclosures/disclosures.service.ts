@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { AgreementsService } from '../agreements/agreements.service.js';
 import { AuditLog, type AuditedTransaction } from '../audit/audit-log.js';
@@ -156,6 +156,7 @@ export class DisclosuresService {
     const decisionId = randomUUID();
     await this.audit.transaction(ctx, async (tx) => {
       const { manager, record } = tx;
+      if (!dryRun) await this.holdConsents(manager, decision);
       await manager.query(
         `INSERT INTO decision (id, requester_agency_id, subject, case_id, person_id, dry_run, outcome, request, facts,
                                decision, policy_bundle_hash, payload_sha256, decided_at)
@@ -247,6 +248,27 @@ export class DisclosuresService {
   }
 
   /**
+   * The consents a release relies on, held steady until it commits (FOR SHARE): a withdrawal
+   * (FOR UPDATE) waits for the release and then notifies its recipient, or commits first and the
+   * release, decided on the version read before, is refused — never a release under a consent
+   * already withdrawn, never a recipient the withdrawal notice misses.
+   */
+  private async holdConsents(manager: EntityManager, decision: Decision): Promise<void> {
+    if (decision.consentVersions.length === 0) return;
+    const used = decision.consentVersions.map((v) => {
+      const [id, version] = v.split('@');
+      return { id, version: Number(version) };
+    });
+    const rows: { id: string; current_version: number }[] = await manager.query(
+      'SELECT id, current_version FROM consent WHERE id = ANY($1::uuid[]) FOR SHARE',
+      [used.map((u) => u.id)],
+    );
+    const current = new Map(rows.map((r) => [r.id, r.current_version]));
+    if (used.some((u) => current.get(u.id) !== u.version))
+      throw new DomainError(DisclosureProblems.factsChanged);
+  }
+
+  /**
    * What the decision's duties call for, in its own transaction (DESIGN §3.3): the legal review, a
    * notice to the person held for safety review per holder whose regime owes one, and for an
    * exception use, an alert to the privacy officers of the coordinating agency and of the holders.
@@ -291,34 +313,54 @@ export class DisclosuresService {
       );
     }
     if (request.basis === 'life_safety' && decision.released.length > 0) {
+      // The coordinating agency's privacy officers hear of the whole use; each holder of its own
+      // part only — as at GET /v1/decisions/{id}, a holder never learns of another's release.
       const coordination: { id: string }[] = await tx.manager.query(
         `SELECT id FROM agency WHERE sector = 'coordination' AND status = 'active'`,
       );
-      const released = [...new Set(decision.released.map((r) => r.holderAgencyId))];
-      const recipients = [...new Set([...coordination.map((a) => a.id), ...released])].filter(
-        (id) => id !== request.requesterAgencyId,
-      );
+      const categoriesOf = (holder?: string): string[] =>
+        [
+          ...new Set(
+            decision.released
+              .filter((r) => holder === undefined || r.holderAgencyId === holder)
+              .map((r) => r.category),
+          ),
+        ].sort();
+      const message = (holders: readonly string[], categories: readonly string[]) => ({
+        decisionId,
+        reviewId: reviewId ?? null,
+        caseId: request.caseId,
+        personId: request.personId,
+        requesterAgencyId: request.requesterAgencyId,
+        holderAgencyIds: holders,
+        categories,
+        purpose: request.purpose,
+        basis: request.basis,
+        reviewReasons: decision.duties.reviewReasons,
+        decidedAt: decision.decidedAt,
+      });
+      const released = [...new Set(decision.released.map((r) => r.holderAgencyId))].sort();
+      const table = coordination.map((a) => a.id).filter((id) => id !== request.requesterAgencyId);
+      const drafts = [
+        ...table.map((recipientAgencyId) => ({
+          recipientAgencyId,
+          payload: message(released, categoriesOf()),
+        })),
+        ...released
+          .filter((holder) => !table.includes(holder) && holder !== request.requesterAgencyId)
+          .map((holder) => ({
+            recipientAgencyId: holder,
+            payload: message([holder], categoriesOf(holder)),
+          })),
+      ];
       await this.notifications.notify(
         tx.manager,
-        recipients.map((recipientAgencyId) => ({
-          recipientAgencyId,
+        drafts.map((d) => ({
+          ...d,
           kind: 'exception_used' as const,
           caseId: request.caseId,
           sourceId: decisionId,
           urgent: false,
-          payload: {
-            decisionId,
-            reviewId: reviewId ?? null,
-            caseId: request.caseId,
-            personId: request.personId,
-            requesterAgencyId: request.requesterAgencyId,
-            holderAgencyIds: released,
-            categories: [...new Set(decision.released.map((r) => r.category))].sort(),
-            purpose: request.purpose,
-            basis: request.basis,
-            reviewReasons: decision.duties.reviewReasons,
-            decidedAt: decision.decidedAt,
-          },
         })),
       );
     }

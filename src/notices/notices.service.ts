@@ -171,7 +171,7 @@ export class NoticesService {
   markSent(caller: PrincipalContext, ctx: AuditContext, id: string, input: NoticeSentDto) {
     return this.move(caller, ctx, id, ['cleared_to_send'], 'sent', {
       means: input.means,
-      at: input.sentAt,
+      at: input.sentAt ? new Date(input.sentAt).toISOString() : undefined,
     });
   }
 

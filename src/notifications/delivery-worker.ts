@@ -9,7 +9,54 @@ import { InjectLogger } from '../common/logging/logger.provider.js';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.provider.js';
 import { NotificationsService } from './notifications.service.js';
-import { resolvesToForbidden } from './webhook-address.js';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
+import {
+  ForbiddenAddressError,
+  guardedLookup,
+  hostOf,
+  isForbiddenAddress,
+} from './webhook-address.js';
+
+/** How long a signed message is good for: receivers need not remember its `jti` beyond that. */
+const MESSAGE_LIFETIME_SECONDS = 300;
+
+/**
+ * POSTs the message and resolves with the status. Redirects are not followed; outside the demo,
+ * the name is resolved once, checked and connected to (guardedLookup), and an address is checked
+ * here — a literal address is never looked up.
+ */
+function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  allowPrivate: boolean,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const host = hostOf(target);
+    if (!allowPrivate && isIP(host) !== 0 && isForbiddenAddress(host))
+      return reject(new ForbiddenAddressError('forbidden address'));
+    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
+      target,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        signal,
+        ...(allowPrivate ? {} : { lookup: guardedLookup }),
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
 
 const BATCH = 20;
 const MAX_BACKOFF_MS = 3_600_000;
@@ -98,9 +145,9 @@ export class DeliveryWorker implements OnModuleInit, OnModuleDestroy {
       let claimed: ClaimedDelivery[];
       do {
         claimed = await this.claim();
-        await Promise.all(claimed.map((d) => this.attempt(d)));
+        await Promise.all(claimed.map((d) => this.attempt(d).catch((e) => this.failed(d, e))));
       } while (claimed.length === BATCH && !this.stopped);
-      while ((await this.escalate()) === BATCH && !this.stopped);
+      while (!this.stopped && (await this.escalate()) === BATCH);
     } catch (error) {
       if (!this.stopped)
         this.logger.warn(
@@ -111,6 +158,18 @@ export class DeliveryWorker implements OnModuleInit, OnModuleDestroy {
           'delivery round failed; retried at the next poll',
         );
     }
+  }
+
+  /** A delivery whose attempt itself broke (signing, the database): retried, never stuck. */
+  private async failed(delivery: ClaimedDelivery, error: unknown): Promise<void> {
+    this.logger.warn(
+      {
+        event: 'delivery.attempt_failed',
+        errorName: error instanceof Error ? error.name : 'unknown',
+      },
+      'delivery attempt failed; retried',
+    );
+    await this.fail(delivery, null, 'broker_error', false).catch(() => undefined);
   }
 
   private schedule(): void {
@@ -141,49 +200,46 @@ export class DeliveryWorker implements OnModuleInit, OnModuleDestroy {
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
     if (delivery.webhook_status !== 'active')
       return this.fail(delivery, null, 'webhook_disabled', true);
-    if (await resolvesToForbidden(delivery.url, this.config.webhookAllowPrivate))
-      return this.fail(delivery, null, 'refused_address', true);
-    const jws = await this.signer.signNotification({
-      iss: this.config.audience,
-      aud: delivery.recipient_agency_id,
-      jti: delivery.id,
-      iat: Math.floor(Date.now() / 1000),
-      notificationId: delivery.notification_id,
-      kind: delivery.kind,
-      caseId: delivery.case_id,
-      urgent: delivery.urgent,
-      createdAt: delivery.created_at.toISOString(),
-      message: delivery.payload,
-    });
     let status: number;
     try {
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        headers: {
+      const iat = Math.floor(Date.now() / 1000);
+      const jws = await this.signer.signNotification({
+        iss: this.config.audience,
+        aud: delivery.recipient_agency_id,
+        jti: delivery.id,
+        iat,
+        exp: iat + MESSAGE_LIFETIME_SECONDS,
+        notificationId: delivery.notification_id,
+        kind: delivery.kind,
+        caseId: delivery.case_id,
+        urgent: delivery.urgent,
+        createdAt: delivery.created_at.toISOString(),
+        message: delivery.payload,
+      });
+      status = await post(
+        delivery.url,
+        jws,
+        {
           'content-type': 'application/jose',
           'filet-delivery-id': delivery.id,
           'filet-notification-id': delivery.notification_id,
         },
-        body: jws,
-        redirect: 'manual',
-        signal: AbortSignal.any([
-          this.inFlight.signal,
-          AbortSignal.timeout(this.config.webhookTimeoutMs),
-        ]),
-      });
-      status = response.status;
-      await response.body?.cancel().catch(() => undefined);
+        AbortSignal.any([this.inFlight.signal, AbortSignal.timeout(this.config.webhookTimeoutMs)]),
+        this.config.webhookAllowPrivate,
+      );
     } catch (error) {
       if (this.stopped) return; // the lease runs out and another instance (or the next start) retries
-      const code =
-        error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'unreachable';
-      return this.fail(delivery, null, code, false);
+      if (error instanceof ForbiddenAddressError)
+        return this.fail(delivery, null, 'refused_address', true);
+      // One code for refused, reset, unreachable and timed out: which one would let an agency map
+      // what answers where.
+      return this.fail(delivery, null, 'no_response', false);
     }
     if (status >= 200 && status < 300) {
       await this.dataSource.query(
         `UPDATE webhook_delivery SET status = 'delivered', delivered_at = now(), last_status = $2, lease_until = NULL
-          WHERE id = $1 AND status = 'pending'`,
-        [delivery.id, status],
+          WHERE id = $1 AND status = 'pending' AND attempts = $3`,
+        [delivery.id, status, delivery.attempts],
       );
       return;
     }
@@ -206,8 +262,8 @@ export class DeliveryWorker implements OnModuleInit, OnModuleDestroy {
       `UPDATE webhook_delivery
           SET status = $2, last_status = $3, last_error = $4, lease_until = NULL,
               next_attempt_at = now() + make_interval(secs => $5)
-        WHERE id = $1 AND status = 'pending'`,
-      [delivery.id, last ? 'failed' : 'pending', status, code, delay / 1000],
+        WHERE id = $1 AND status = 'pending' AND attempts = $6`,
+      [delivery.id, last ? 'failed' : 'pending', status, code, delay / 1000, delivery.attempts],
     );
     if (last)
       this.logger.warn(

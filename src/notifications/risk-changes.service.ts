@@ -18,9 +18,18 @@ export interface RiskChangeReceipt {
   readonly riskChangeId: string;
   readonly kind: string;
   readonly urgent: boolean;
-  /** The agencies alerted: entitled by policy, the reporter left out. */
-  readonly alertedAgencyIds: readonly string[];
-  readonly notificationIds: readonly string[];
+  /**
+   * How many agencies were alerted. Not which: the list would tell the reporter which agencies
+   * received information about the persons concerned.
+   */
+  readonly alerted: number;
+}
+
+interface Recipient {
+  readonly id: string;
+  readonly sector: string;
+  /** Referring or assigned: it has a part in the case. */
+  readonly inCase: boolean;
 }
 
 /**
@@ -78,20 +87,20 @@ export class RiskChangesService {
           caller.subject,
           input.kind,
           kind.urgent,
-          input.occurredAt,
+          new Date(input.occurredAt).toISOString(),
           input.summary ?? null,
           input.contactPoint ?? null,
           personIds,
         ],
       );
       const recipients = await this.entitled(manager, kase, personIds, caller.agencyId);
-      const [reporter]: { name_fr: string; name_en: string }[] = await manager.query(
-        'SELECT name_fr, name_en FROM agency WHERE id = $1',
-        [caller.agencyId],
-      );
+      const [reporter]: { name_fr: string; name_en: string; sector: string }[] =
+        await manager.query('SELECT name_fr, name_en, sector FROM agency WHERE id = $1', [
+          caller.agencyId,
+        ]);
       // Minimised like an Operation Encompass notice: the change, the case, the persons' pseudonymous
       // ids, when, and whom to call. No identity, no location, no narrative beyond the summary.
-      const payload = {
+      const base = {
         riskChangeId: change.id,
         kind: input.kind,
         label: kind.label,
@@ -100,32 +109,45 @@ export class RiskChangesService {
         personIds,
         occurredAt: new Date(input.occurredAt).toISOString(),
         reportedAt: change.created_at.toISOString(),
-        reportedBy: {
-          agencyId: caller.agencyId,
-          name: { fr: reporter.name_fr, en: reporter.name_en },
-        },
-        ...(input.summary ? { summary: input.summary } : {}),
-        ...(input.contactPoint ? { contactPoint: input.contactPoint } : {}),
+      };
+      const { reporterWithheld } = rules;
+      const payloadFor = (recipient: Recipient): Record<string, unknown> => {
+        if (
+          reporterWithheld.reporterSectors.includes(reporter.sector as never) &&
+          reporterWithheld.recipientSectors.includes(recipient.sector as never)
+        )
+          return { ...base, reportedBy: null, contactNote: reporterWithheld.contactNote };
+        return {
+          ...base,
+          reportedBy: {
+            agencyId: caller.agencyId,
+            name: { fr: reporter.name_fr, en: reporter.name_en },
+          },
+          ...(recipient.inCase && input.summary ? { summary: input.summary } : {}),
+          ...(recipient.inCase && input.contactPoint ? { contactPoint: input.contactPoint } : {}),
+        };
       };
       const escalateAt = kind.urgent
         ? new Date(now.getTime() + rules.escalationMinutes * 60_000)
         : undefined;
-      const notificationIds = await this.notifications.notify(
+      await this.notifications.notify(
         manager,
-        recipients.map((recipientAgencyId) => ({
-          recipientAgencyId,
+        recipients.map((recipient) => ({
+          recipientAgencyId: recipient.id,
           kind: 'risk_change' as const,
           caseId: kase.id,
           sourceId: change.id,
-          payload,
+          payload: payloadFor(recipient),
           urgent: kind.urgent,
           escalateAt,
         })),
       );
+      // The case's parties find the report in the log; who was alerted is in the notifications,
+      // each recipient's in its own inbox.
       await record({
         action: 'risk_change.report',
         outcome: 'success',
-        parties: [...caseParties(kase, kase.assignedAgencyIds), ...recipients],
+        parties: caseParties(kase, kase.assignedAgencyIds),
         targets: {
           caseId: kase.id,
           personIds: personIds.length ? personIds : undefined,
@@ -137,8 +159,7 @@ export class RiskChangesService {
         riskChangeId: change.id,
         kind: input.kind,
         urgent: kind.urgent,
-        alertedAgencyIds: recipients,
-        notificationIds,
+        alerted: recipients.length,
       };
     });
     this.notifications.committed();
@@ -151,10 +172,10 @@ export class RiskChangesService {
     kase: CaseFact,
     personIds: readonly string[],
     reporterAgencyId: string,
-  ): Promise<string[]> {
+  ): Promise<Recipient[]> {
     const { recipients } = this.policy.current().workflows.riskChanges;
-    const rows: { id: string }[] = await manager.query(
-      `SELECT a.id FROM agency a
+    const rows: { id: string; sector: string }[] = await manager.query(
+      `SELECT a.id, a.sector FROM agency a
         WHERE a.status = 'active' AND a.id <> $1
           AND (   ($2::boolean AND a.id IN (
                      SELECT d.requester_agency_id FROM decision d
@@ -173,6 +194,7 @@ export class RiskChangesService {
         recipients.sectors,
       ],
     );
-    return rows.map((r) => r.id);
+    const inCase = new Set([kase.referringAgencyId, ...kase.assignedAgencyIds]);
+    return rows.map((r) => ({ id: r.id, sector: r.sector, inCase: inCase.has(r.id) }));
   }
 }

@@ -1,4 +1,4 @@
-import { lookup } from 'node:dns/promises';
+import { lookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 
 /**
@@ -22,9 +22,15 @@ for (const [net, prefix] of [
 ] as const)
   FORBIDDEN.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  // Unspecified, loopback and IPv4-compatible (::a.b.c.d).
+  ['::', 96],
+  // NAT64, discard-only, Teredo, documentation, 6to4: each can reach an IPv4 or nothing real.
   ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001::', 32],
+  ['2001:db8::', 32],
+  ['2002::', 16],
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
@@ -64,24 +70,36 @@ export function webhookUrlProblem(raw: string, allowPrivate: boolean): string | 
   if (url.username || url.password) return 'noCredentials';
   if (url.hash) return 'noFragment';
   if (allowPrivate) return undefined;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const host = hostOf(url);
   if (isIP(host) !== 0) return isForbiddenAddress(host) ? 'publicAddressOnly' : undefined;
   if (LOCAL_NAMES.test(host) || !host.includes('.')) return 'publicAddressOnly';
   return undefined;
 }
 
+/** The URL's host as an address or a name, brackets and a final dot removed. */
+export function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
+}
+
+export class ForbiddenAddressError extends Error {
+  readonly code = 'EFORBIDDEN';
+}
+
 /**
- * At delivery time, the name is resolved again (it may have changed since registration): any
- * forbidden address among the answers refuses the delivery.
+ * The `lookup` a delivery connects with: the name is resolved once, every answer checked, and the
+ * connection made to a checked address — no second resolution for a rebinding name to change.
  */
-export async function resolvesToForbidden(raw: string, allowPrivate: boolean): Promise<boolean> {
-  if (allowPrivate) return false;
-  const host = new URL(raw).hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) !== 0) return isForbiddenAddress(host);
-  try {
-    const answers = await lookup(host, { all: true, verbatim: true });
-    return answers.length === 0 || answers.some((a) => isForbiddenAddress(a.address));
-  } catch {
-    return true;
-  }
+export function guardedLookup(
+  hostname: string,
+  options: LookupOptions,
+  callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
+): void {
+  lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, []);
+    const list = addresses as unknown as LookupAddress[];
+    if (list.length === 0 || list.some((a) => isForbiddenAddress(a.address)))
+      return callback(new ForbiddenAddressError('forbidden address'), []);
+    if (options.all) return callback(null, list);
+    return callback(null, list[0].address, list[0].family);
+  });
 }

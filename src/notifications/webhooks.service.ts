@@ -77,7 +77,9 @@ export class WebhooksService {
       });
     return this.audit.transaction(ctx, async ({ manager, record }) => {
       // One registration at a time per agency, so the limit holds under concurrent calls.
-      await manager.query('SELECT id FROM agency WHERE id = $1 FOR UPDATE', [caller.agencyId]);
+      await manager.query('SELECT id FROM agency WHERE id = $1 FOR NO KEY UPDATE', [
+        caller.agencyId,
+      ]);
       const [{ active }]: { active: number }[] = await manager.query(
         `SELECT count(*)::int AS active FROM webhook WHERE agency_id = $1 AND status = 'active'`,
         [caller.agencyId],

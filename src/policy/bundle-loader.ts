@@ -440,6 +440,12 @@ function validateWorkflows(w: Record<string, unknown>, c: Checker): void {
         'sector',
       );
     }
+    const withheld = rc.reporterWithheld;
+    if (c.object(file, ['riskChanges', 'reporterWithheld'], withheld)) {
+      for (const key of ['reporterSectors', 'recipientSectors'] as const)
+        c.listOf(file, ['riskChanges', 'reporterWithheld', key], withheld[key], SECTORS, 'sector');
+      c.localized(file, ['riskChanges', 'reporterWithheld', 'contactNote'], withheld.contactNote);
+    }
     c.positiveInt(file, ['riskChanges', 'escalationMinutes'], rc.escalationMinutes);
     c.positiveInt(file, ['riskChanges', 'summaryMaxLength'], rc.summaryMaxLength);
     c.localized(file, ['riskChanges', 'description'], rc.description);

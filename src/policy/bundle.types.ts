@@ -125,6 +125,11 @@ export interface WorkflowsDef {
       readonly assignedAgencies: boolean;
       readonly sectors: readonly Sector[];
     };
+    readonly reporterWithheld: {
+      readonly reporterSectors: readonly Sector[];
+      readonly recipientSectors: readonly Sector[];
+      readonly contactNote: Localized;
+    };
     readonly escalationMinutes: number;
     readonly summaryMaxLength: number;
     readonly description: Localized;

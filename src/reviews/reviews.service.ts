@@ -72,6 +72,15 @@ function partyClause(param: string): string {
   return PARTY_SQL.replaceAll('$AGENCY', param);
 }
 
+/**
+ * What a party agency (not the table's oversight) sees of a review: where it stands and its
+ * outcome, not the reviewers' written reasons, notes or remediation, which may discuss another
+ * holder's release or the other side of the case.
+ */
+function forParty(review: ReviewSummary): ReviewSummary {
+  return { ...review, note: null, outcomeReasons: null, remediation: null };
+}
+
 function toSummary(row: ReviewRow): ReviewSummary {
   return {
     id: row.id,
@@ -233,28 +242,33 @@ export class ReviewsService {
         query.offset ?? 0,
       ],
     );
-    return rows.map(toSummary);
+    const oversight = isTableOversight(caller);
+    return rows.map((row) => (oversight ? toSummary(row) : forParty(toSummary(row))));
   }
 
   /**
    * A review with its comments and the decision's whole review history. The table's oversight also
    * gets the decision in full — request, attestation, trace; a party agency reads its own part of
-   * the decision at GET /v1/decisions/{id}.
+   * the decision at GET /v1/decisions/{id}, and of the review its standing, outcome and its own
+   * agency's comments.
    */
   async get(caller: PrincipalContext, id: string): Promise<Record<string, unknown>> {
-    const review = await this.visible(caller, id);
+    const oversight = isTableOversight(caller);
+    const seen = await this.visible(caller, id);
+    const review = oversight ? seen : forParty(seen);
     const [comments, history, decision] = await Promise.all([
       this.dataSource.query(
         `SELECT id, author_agency_id AS "authorAgencyId", author_subject AS "authorSubject", text,
                 created_at AS "createdAt"
-           FROM review_comment WHERE review_id = $1 ORDER BY created_at, id`,
-        [id],
+           FROM review_comment WHERE review_id = $1 AND ($2::boolean OR author_agency_id = $3)
+          ORDER BY created_at, id`,
+        [id, oversight, caller.agencyId],
       ) as Promise<Record<string, unknown>[]>,
       this.dataSource.query(
         `${SELECT_REVIEW} WHERE r.decision_id = $1 ORDER BY r.opened_at, r.id`,
         [review.decisionId],
       ) as Promise<ReviewRow[]>,
-      isTableOversight(caller)
+      oversight
         ? (this.dataSource.query(
             `SELECT id, requester_agency_id, subject, case_id, person_id, outcome, request, decision,
                     policy_bundle_hash, decided_at
@@ -283,7 +297,7 @@ export class ReviewsService {
         ...c,
         createdAt: (c.createdAt as Date).toISOString(),
       })),
-      history: history.map(toSummary),
+      history: history.map((row) => (oversight ? toSummary(row) : forParty(toSummary(row)))),
       ...(row
         ? {
             decision: {

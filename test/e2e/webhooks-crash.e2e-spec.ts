@@ -40,6 +40,7 @@ describe('webhook delivery across a crash', () => {
       FILET_WEBHOOK_POLL_MS: '100',
       FILET_WEBHOOK_RETRY_BASE_MS: '100',
       FILET_WEBHOOK_LEASE_SECONDS: '2',
+      FILET_WEBHOOK_TIMEOUT_MS: '1000',
       LOG_LEVEL: 'warn',
     });
     brokers.push(broker);

@@ -89,6 +89,7 @@ describe('workflows after the decision', () => {
   let ontario: TestAgency;
   let victimServices: TestAgency;
   let outsider: TestAgency;
+  let program: TestAgency;
   let caseId: string;
   let victimId: string;
   let perpetratorId: string;
@@ -110,6 +111,7 @@ describe('workflows after the decision', () => {
     ontario = await createAgency(app.dataSource, { sector: 'community' });
     victimServices = await createAgency(app.dataSource, { sector: 'victim_services' });
     outsider = await createAgency(app.dataSource, { sector: 'health' });
+    program = await createAgency(app.dataSource, { sector: 'perpetrator_program' });
     // A holder under Ontario's MFIPPA: a disclosure in compelling circumstances owes notice.
     await app.dataSource.query(`UPDATE agency SET privacy_regime = 'ON-MFIPPA' WHERE id = $1`, [
       ontario.id,
@@ -117,7 +119,7 @@ describe('workflows after the decision', () => {
     ({ caseId, victimId } = await highRiskCase(app, {
       referrer: police,
       coordinator: table,
-      assigned: [police, shelter, ontario],
+      assigned: [police, shelter, ontario, program],
     }));
     perpetratorId = await addPerson(app, police, caseId, { role: 'perpetrator' });
     for (const holder of [shelter, ontario]) {
@@ -187,8 +189,12 @@ describe('workflows after the decision', () => {
       );
     });
 
-    it('the privacy officers of the table and of the holders are alerted of the exception use', async () => {
-      for (const agency of [table, shelter, ontario]) {
+    it('the privacy officers of the table and of the holders are alerted of the exception use, each holder of its own part', async () => {
+      for (const [agency, holders] of [
+        [table, [shelter.id, ontario.id].sort()],
+        [shelter, [shelter.id]],
+        [ontario, [ontario.id]],
+      ] as const) {
         const inbox = await app.request<{ items: InboxEntry[] }>('GET', '/v1/inbox', {
           token: await as(agency, ['privacy_officer']),
         });
@@ -201,6 +207,7 @@ describe('workflows after the decision', () => {
               reviewId,
               basis: 'life_safety',
               categories: ['location'],
+              holderAgencyIds: holders,
             }),
           }),
         ]);
@@ -311,6 +318,16 @@ describe('workflows after the decision', () => {
         'review.already_decided',
       );
       expect(await actionsSince(app, before)).toEqual(['review.comment', 'review.decide']);
+      // A party sees where the review stands and its outcome, not the table's reasons or comments.
+      const party = await app.request<Review & { outcomeReasons: string | null }>(
+        'GET',
+        `/v1/reviews/${reviewId}`,
+        { token: await as(police, ['privacy_officer']) },
+      );
+      expect(party.body).toEqual(
+        expect.objectContaining({ status: 'decided', outcome: 'upheld', outcomeReasons: null }),
+      );
+      expect(party.body.comments).toEqual([]);
       const detail = await app.request<Review>('GET', `/v1/reviews/${reviewId}`, {
         token: await token(),
       });
@@ -586,7 +603,7 @@ describe('workflows after the decision', () => {
 
     it('a release from custody reaches the entitled agencies, minimised; not the others', async () => {
       const before = await auditSize(app);
-      const res = await app.request<{ riskChangeId: string; alertedAgencyIds: string[] }>(
+      const res = await app.request<{ riskChangeId: string; alerted: number }>(
         'POST',
         `/v1/cases/${caseId}/risk-changes`,
         {
@@ -601,18 +618,23 @@ describe('workflows after the decision', () => {
         },
       );
       expect(res.status).toBe(201);
-      // Assigned (shelter, the Ontario holder) and victim services; the reporter and agencies with
-      // no part and no entitlement are left out.
-      expect([...res.body.alertedAgencyIds].sort()).toEqual(
-        [shelter.id, ontario.id, victimServices.id].sort(),
+      // Assigned (shelter, the Ontario holder, the program) and victim services; the reporter and
+      // agencies with no part and no entitlement are left out — and the reporter is told how many,
+      // not which (that would say who received information).
+      expect(res.body.alerted).toBe(4);
+      const alerted: { recipient_agency_id: string }[] = await app.dataSource.query(
+        'SELECT recipient_agency_id FROM notification WHERE source_id = $1',
+        [res.body.riskChangeId],
+      );
+      expect(alerted.map((a) => a.recipient_agency_id).sort()).toEqual(
+        [shelter.id, ontario.id, program.id, victimServices.id].sort(),
       );
       expect(await actionsSince(app, before)).toEqual(['risk_change.report']);
-      const inbox = await app.request<{ items: InboxEntry[] }>('GET', '/v1/inbox', {
-        token: await as(victimServices, ['agency_user']),
+      const inCase = await app.request<{ items: InboxEntry[] }>('GET', '/v1/inbox', {
+        token: await as(shelter, ['agency_user']),
       });
-      expect(inbox.body.items).toEqual([
+      expect(inCase.body.items.filter((i) => i.kind === 'risk_change')).toEqual([
         expect.objectContaining({
-          kind: 'risk_change',
           caseId,
           urgent: true,
           acknowledgedAt: null,
@@ -626,6 +648,22 @@ describe('workflows after the decision', () => {
           }),
         }),
       ]);
+      // Victim services, entitled by sector without a part in the case: what changed and who
+      // reported it, not the free text.
+      const inbox = await app.request<{ items: InboxEntry[] }>('GET', '/v1/inbox', {
+        token: await as(victimServices, ['agency_user']),
+      });
+      expect(inbox.body.items).toEqual([
+        expect.objectContaining({
+          kind: 'risk_change',
+          message: expect.objectContaining({
+            kind: 'release_from_custody',
+            reportedBy: expect.objectContaining({ agencyId: police.id }),
+          }),
+        }),
+      ]);
+      expect(inbox.body.items[0].message).not.toHaveProperty('summary');
+      expect(inbox.body.items[0].message).not.toHaveProperty('contactPoint');
       const none = await app.request<{ items: InboxEntry[] }>('GET', '/v1/inbox', {
         token: await as(outsider, ['agency_user']),
       });
@@ -653,8 +691,12 @@ describe('workflows after the decision', () => {
           message: expect.objectContaining({ kind: 'release_from_custody' }),
         }),
       );
-      // Nothing more arrives once it was accepted.
-      await new Promise((r) => setTimeout(r, 500));
+      // Settled: nothing is left to retry.
+      const deliveries: { status: string; attempts: number }[] = await app.dataSource.query(
+        'SELECT status, attempts FROM webhook_delivery WHERE webhook_id = $1',
+        [webhookId],
+      );
+      expect(deliveries).toEqual([{ status: 'delivered', attempts: 3 }]);
       expect(received).toHaveLength(3);
       const hooks = await app.request<
         { id: string; deliveries: { delivered: number; pending: number } }[]
@@ -705,17 +747,27 @@ describe('workflows after the decision', () => {
           token: await as(table, ['coordinator']),
         });
         const found = inbox.body.items.filter((i) => i.kind === 'escalation');
-        return found.length >= 2 ? found : undefined;
+        return found.length >= 3 ? found : undefined;
       });
-      // The Ontario holder and victim services did not acknowledge; the shelter did.
+      // The Ontario holder, the program and victim services did not acknowledge; the shelter did.
       expect(escalations.map((e) => e.message.unacknowledgedBy).sort()).toEqual(
-        [ontario.id, victimServices.id].sort(),
+        [ontario.id, program.id, victimServices.id].sort(),
       );
-      await new Promise((r) => setTimeout(r, 300));
-      const again = await app.request<{ items: InboxEntry[] }>('GET', '/v1/inbox', {
-        token: await as(table, ['coordinator']),
+      // Each ignored alert is escalated once, and marked so; the acknowledged one never is.
+      const marks: { recipient_agency_id: string; escalated: boolean; escalations: number }[] =
+        await app.dataSource.query(
+          `SELECT n.recipient_agency_id, n.escalated_at IS NOT NULL AS escalated,
+                  (SELECT count(*)::int FROM notification e WHERE e.kind = 'escalation' AND e.source_id = n.id) AS escalations
+             FROM notification n WHERE n.kind = 'risk_change'`,
+        );
+      expect(
+        Object.fromEntries(marks.map((m) => [m.recipient_agency_id, [m.escalated, m.escalations]])),
+      ).toEqual({
+        [shelter.id]: [false, 0],
+        [ontario.id]: [true, 1],
+        [program.id]: [true, 1],
+        [victimServices.id]: [true, 1],
       });
-      expect(again.body.items.filter((i) => i.kind === 'escalation')).toHaveLength(2);
     });
 
     it('the inbox pages with a cursor and can show acknowledged messages', async () => {
@@ -745,6 +797,46 @@ describe('workflows after the decision', () => {
       );
     });
 
+    it('a shelter’s report reaches the perpetrator program without naming the shelter or its text', async () => {
+      const res = await app.request<{ riskChangeId: string }>(
+        'POST',
+        `/v1/cases/${caseId}/risk-changes`,
+        {
+          token: await as(shelter, ['agency_user']),
+          body: {
+            kind: 'new_threat',
+            occurredAt: new Date().toISOString(),
+            personIds: [perpetratorId],
+            summary: 'Menaces par texto cette nuit.',
+            contactPoint: 'Intervenante de garde, maison d’hébergement',
+          },
+        },
+      );
+      expect(res.status).toBe(201);
+      const messages: { recipient_agency_id: string; payload: Record<string, unknown> }[] =
+        await app.dataSource.query(
+          'SELECT recipient_agency_id, payload FROM notification WHERE source_id = $1',
+          [res.body.riskChangeId],
+        );
+      const toProgram = messages.find((m) => m.recipient_agency_id === program.id)?.payload;
+      expect(toProgram).toEqual(
+        expect.objectContaining({
+          kind: 'new_threat',
+          caseId,
+          reportedBy: null,
+          contactNote: expect.objectContaining({ fr: expect.stringMatching(/coordination/) }),
+        }),
+      );
+      expect(JSON.stringify(toProgram)).not.toMatch(/Menaces|hébergement|Organisme|Agency/);
+      const toPolice = messages.find((m) => m.recipient_agency_id === police.id)?.payload;
+      expect(toPolice).toEqual(
+        expect.objectContaining({
+          reportedBy: expect.objectContaining({ agencyId: shelter.id }),
+          summary: 'Menaces par texto cette nuit.',
+        }),
+      );
+    });
+
     it('bad reports get clear problems: unknown kind, future, too long, foreign person, closed case, no part', async () => {
       const report = async (agency: TestAgency, path: string, body: Record<string, unknown>) =>
         app.request('POST', path, { token: await as(agency, ['agency_user']), body });
@@ -766,6 +858,11 @@ describe('workflows after the decision', () => {
         }),
         400,
         'risk_change.occurred_in_future',
+      );
+      expectProblem(
+        await report(police, path, { ...valid, occurredAt: '2026-11-20T10:00:00+20:00' }),
+        400,
+        'request.invalid',
       );
       expectProblem(
         await report(police, path, { ...valid, summary: 'x'.repeat(281) }),
@@ -814,13 +911,25 @@ describe('workflows after the decision', () => {
         409,
         'webhook.already_disabled',
       );
-      const count = received.length;
-      await app.request('POST', `/v1/cases/${caseId}/risk-changes`, {
-        token: await as(police, ['agency_user']),
-        body: { kind: 'program_dropout', occurredAt: new Date().toISOString() },
+      const reported = await app.request<{ riskChangeId: string }>(
+        'POST',
+        `/v1/cases/${caseId}/risk-changes`,
+        {
+          token: await as(police, ['agency_user']),
+          body: { kind: 'program_dropout', occurredAt: new Date().toISOString() },
+        },
+      );
+      // The shelter's inbox has it; no delivery was queued for the disabled webhook.
+      const queued: { webhook_id: string }[] = await app.dataSource.query(
+        `SELECT d.webhook_id FROM webhook_delivery d JOIN notification n ON n.id = d.notification_id
+          WHERE n.source_id = $1`,
+        [reported.body.riskChangeId],
+      );
+      expect(queued).toEqual([]);
+      const inbox = await app.request<{ items: InboxEntry[] }>('GET', '/v1/inbox', {
+        token: await as(shelter, ['agency_user']),
       });
-      await new Promise((r) => setTimeout(r, 500));
-      expect(received).toHaveLength(count);
+      expect(inbox.body.items.map((i) => i.message.kind)).toContain('program_dropout');
     });
   });
 
@@ -901,11 +1010,65 @@ describe('workflows after the decision', () => {
       ]);
       // The exception-based disclosure of the same location is not covered: another basis.
       expect(JSON.stringify(notices)).not.toContain(exceptionDecisionId);
-      for (const agency of [shelter, ontario, victimServices, outsider]) {
+      for (const agency of [shelter, ontario, victimServices, outsider, program]) {
         const other = await app.request<{ items: InboxEntry[] }>('GET', '/v1/inbox', {
           token: await as(agency, ['agency_user']),
         });
         expect(other.body.items.filter((i) => i.kind === 'consent_withdrawn')).toEqual([]);
+      }
+    });
+
+    it('a withdrawal that commits while a release is being decided stops the release', async () => {
+      const consent = await app.request<{ id: string }>('POST', `/v1/cases/${caseId}/consents`, {
+        token: await as(shelter, ['agency_user']),
+        body: {
+          personId: victimId,
+          recipientAgencyIds: [police.id],
+          categories: ['location'],
+          purposes: ['safety_planning'],
+          howObtained: 'written',
+          capacityNote: 'capable_presumed',
+        },
+      });
+      expect(consent.status).toBe(201);
+      const client = await superuser(app);
+      try {
+        // The withdrawal holds the consent, as POST /v1/consents/{id}/withdraw does…
+        await client.query('BEGIN');
+        await client.query('SELECT id FROM consent WHERE id = $1 FOR UPDATE', [consent.body.id]);
+        // …while the release is decided on the consent as it was, and waits to commit.
+        const pending = app.request<{ code: string }>('POST', '/v1/disclosures', {
+          token: await as(police, ['agency_user']),
+          body: {
+            caseId,
+            personId: victimId,
+            categories: ['location'],
+            purpose: 'safety_planning',
+            basis: 'consent',
+          },
+        });
+        await until(async () => {
+          const [{ waiting }]: { waiting: number }[] = (
+            await client.query(`SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted`)
+          ).rows;
+          return waiting > 0 ? true : undefined;
+        });
+        await client.query(
+          `INSERT INTO consent_version (consent_id, version, status, recipient_agency_ids, recipient_sectors, categories,
+                                        purposes, valid_from, valid_until, how_obtained, capacity_note,
+                                        recorded_by_agency_id, recorded_by_subject, withdrawn_at, withdrawal_reason)
+           SELECT consent_id, 2, 'withdrawn', recipient_agency_ids, recipient_sectors, categories, purposes, valid_from,
+                  valid_until, how_obtained, capacity_note, recorded_by_agency_id, recorded_by_subject, now(), 'person_request'
+             FROM consent_version WHERE consent_id = $1 AND version = 1`,
+          [consent.body.id],
+        );
+        await client.query('UPDATE consent SET current_version = 2 WHERE id = $1', [
+          consent.body.id,
+        ]);
+        await client.query('COMMIT');
+        expectProblem(await pending, 409, 'disclosure.facts_changed');
+      } finally {
+        await client.end();
       }
     });
   });

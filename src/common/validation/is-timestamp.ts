@@ -1,7 +1,9 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 
 // RFC 3339: a date, or a date-time with an explicit offset. Nothing PostgreSQL would read otherwise.
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2}))?$/;
+// Offsets as PostgreSQL takes them: at most ±15:59 (larger ones are refused there, not here).
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})(T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-](0\d|1[0-5]):[0-5]\d))?$/;
 
 export function isTimestamp(value: unknown): boolean {
   if (typeof value !== 'string') return false;

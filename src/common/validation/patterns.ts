@@ -16,7 +16,8 @@ export const PROSE_TEXT = /^(?:[^\p{Cc}\p{Cs}]|[\t\n\r])*$/u;
 /** A calendar date, `YYYY-MM-DD` (checked as a real date separately). */
 export const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 /** An instant with its offset, e.g. `2025-01-31T12:00:00Z` (checked as a real instant separately). */
-export const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+export const INSTANT =
+  /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-5]):[0-5]\d)$/;
 /** An information category of the taxonomy, e.g. `location.shelter` (DESIGN §2). */
 export const CATEGORY = /^[a-z][a-z_]{0,31}(\.[a-z][a-z_]{0,31}){0,2}$/;
 /** A user or system id as a token's `sub` carries it: printable, no spaces (ids, not names). */
