@@ -1072,4 +1072,62 @@ describe('workflows after the decision', () => {
       }
     });
   });
+
+  describe('at the same moment', () => {
+    it('six flags, decisions and acknowledgements at once: one succeeds, the others are told why', async () => {
+      const denied = await app.request<{ decisionId: string; outcome: string }>(
+        'POST',
+        '/v1/disclosures',
+        {
+          token: await as(police, ['agency_user']),
+          body: {
+            caseId,
+            personId: victimId,
+            categories: ['weapons'],
+            purpose: 'safety_planning',
+            basis: 'consent',
+          },
+        },
+      );
+      expect(denied.body.outcome).toBe('deny');
+      const statuses = (results: { status: number }[]) => results.map((r) => r.status).sort();
+      const flags = await Promise.all(
+        Array.from({ length: 6 }, async () =>
+          app.request<{ id: string }>('POST', '/v1/reviews', {
+            token: await as(table, ['privacy_officer']),
+            body: { decisionId: denied.body.decisionId, reason: 'other' },
+          }),
+        ),
+      );
+      expect(statuses(flags)).toEqual([201, 409, 409, 409, 409, 409]);
+      const opened = flags.find((f) => f.status === 201)?.body.id as string;
+      const decisions = await Promise.all(
+        Array.from({ length: 6 }, async (_, i) =>
+          app.request('POST', `/v1/reviews/${opened}/decision`, {
+            token: await as(table, ['legal_reviewer']),
+            body: { outcome: i % 2 ? 'upheld' : 'not_justified', reasons: `Motif ${i}` },
+          }),
+        ),
+      );
+      expect(statuses(decisions)).toEqual([200, 409, 409, 409, 409, 409]);
+      const [{ outcomes }]: { outcomes: number }[] = await app.dataSource.query(
+        `SELECT count(*)::int AS outcomes FROM audit_record WHERE action = 'review.decide'
+            AND strpos(leaf, $1) > 0`,
+        [opened],
+      );
+      expect(outcomes).toBe(1);
+      const inbox = await app.request<{ items: InboxEntry[] }>('GET', '/v1/inbox', {
+        token: await as(victimServices, ['agency_user']),
+      });
+      const message = inbox.body.items[0];
+      const acks = await Promise.all(
+        Array.from({ length: 6 }, async () =>
+          app.request('POST', `/v1/inbox/${message.id}/ack`, {
+            token: await as(victimServices, ['agency_user']),
+          }),
+        ),
+      );
+      expect(statuses(acks)).toEqual([200, 409, 409, 409, 409, 409]);
+    });
+  });
 });
