@@ -64,6 +64,16 @@ async function actionsSince(app: TestApp, size: number): Promise<string[]> {
   return rows.map((r) => r.action);
 }
 
+/** Time passes: a statement run as the database administrator (the broker's role may not). */
+async function asAdministrator(app: TestApp, sql: string, params: unknown[] = []): Promise<void> {
+  const client = await superuser(app);
+  try {
+    await client.query(sql, params);
+  } finally {
+    await client.end();
+  }
+}
+
 async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -254,14 +264,11 @@ describe('workflows after the decision', () => {
     });
 
     it('overdue reviews are listed as such', async () => {
-      const client = await superuser(app);
-      try {
-        await client.query(`UPDATE review SET due_at = now() - interval '1 hour' WHERE id = $1`, [
-          reviewId,
-        ]);
-      } finally {
-        await client.end();
-      }
+      await asAdministrator(
+        app,
+        `UPDATE review SET due_at = now() - interval '1 hour' WHERE id = $1`,
+        [reviewId],
+      );
       const overdue = await app.request<Review[]>('GET', '/v1/reviews?overdue=true', {
         token: await as(table, ['privacy_officer']),
       });
@@ -459,14 +466,11 @@ describe('workflows after the decision', () => {
     });
 
     it('overdue held notices are listed', async () => {
-      const client = await superuser(app);
-      try {
-        await client.query(`UPDATE notice SET due_at = now() - interval '1 day' WHERE id = $1`, [
-          noticeId,
-        ]);
-      } finally {
-        await client.end();
-      }
+      await asAdministrator(
+        app,
+        `UPDATE notice SET due_at = now() - interval '1 day' WHERE id = $1`,
+        [noticeId],
+      );
       const overdue = await app.request<Notice[]>('GET', '/v1/notices?overdue=true', {
         token: await as(ontario, ['privacy_officer']),
       });
@@ -734,14 +738,10 @@ describe('workflows after the decision', () => {
         'inbox.not_found',
       );
       // Time passes: the escalation delay (60 minutes by policy) runs out for every alert.
-      const client = await superuser(app);
-      try {
-        await client.query(
-          `UPDATE notification SET escalate_at = now() - interval '1 minute' WHERE kind = 'risk_change'`,
-        );
-      } finally {
-        await client.end();
-      }
+      await asAdministrator(
+        app,
+        `UPDATE notification SET escalate_at = now() - interval '1 minute' WHERE kind = 'risk_change'`,
+      );
       const escalations = await until(async () => {
         const inbox = await app.request<{ items: InboxEntry[] }>('GET', '/v1/inbox', {
           token: await as(table, ['coordinator']),

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { Omittable } from '../../common/validation/omittable.js';
+import { PageQueryDto } from '../../common/validation/page-query.dto.js';
 import { IsTimestamp } from '../../common/validation/is-timestamp.js';
 import { INSTANT, PROSE_TEXT } from '../../common/validation/patterns.js';
 import { NOTICE_STATUSES, type NoticeStatus } from '../notice.entity.js';
@@ -35,7 +35,7 @@ export class NoticeSentDto {
   sentAt?: string;
 }
 
-export class NoticeListQueryDto {
+export class NoticeListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: NOTICE_STATUSES })
   @Omittable()
   @IsIn(NOTICE_STATUSES)
@@ -45,20 +45,4 @@ export class NoticeListQueryDto {
   @Omittable()
   @IsIn(['true', 'false'])
   overdue?: 'true' | 'false';
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @Omittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @Omittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset?: number;
 }

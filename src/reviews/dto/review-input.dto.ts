@@ -1,17 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { Omittable } from '../../common/validation/omittable.js';
+import { PageQueryDto } from '../../common/validation/page-query.dto.js';
 import { PROSE_TEXT } from '../../common/validation/patterns.js';
 import { REVIEW_OUTCOMES, type ReviewOutcome } from '../review.entity.js';
 
@@ -79,7 +69,7 @@ export class CommentDto {
   text: string;
 }
 
-export class ReviewListQueryDto {
+export class ReviewListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['open', 'decided'] })
   @Omittable()
   @IsIn(['open', 'decided'])
@@ -94,20 +84,4 @@ export class ReviewListQueryDto {
   @Omittable()
   @IsUUID()
   decisionId?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @Omittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @Omittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset?: number;
 }
