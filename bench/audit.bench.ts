@@ -1,17 +1,14 @@
 // Entities are decorated: the metadata polyfill must load before database.js.
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { exportLines, withLogSnapshot } from '../src/audit/audit-export.js';
 import { AuditLog } from '../src/audit/audit-log.js';
@@ -29,9 +26,6 @@ import {
   subtreeHash,
   verifyInclusion,
 } from '../src/audit/core/merkle.js';
-import { withDatabase } from '../src/common/db/database-url.js';
-import { startEmbeddedPostgres } from '../src/common/db/embedded-postgres.js';
-import { migrateDatabase } from '../src/common/db/migrate.js';
 import { APP_ROLE, createDataSource } from '../src/database.js';
 import {
   median,
@@ -40,6 +34,7 @@ import {
   type BenchOptions,
   type BenchRow,
 } from './benchmark.js';
+import { sql, withScratchDatabase, withServer, withTempDir } from './postgres.js';
 
 const WRITERS = 10;
 const ROUNDS = 2;
@@ -74,73 +69,6 @@ function recordCount(): number {
     throw new Error(`BENCH_AUDIT_RECORDS invalide / invalid: "${raw}" (entier / integer, ≥ 0)`);
   }
   return records;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** One statement on its own connection, without the pool's statement timeout (VACUUM, CREATE DATABASE). */
-async function sql(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-async function withTempDir<T>(prefix: string, use: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  try {
-    return await use(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** The server at DATABASE_URL, else an embedded one in a temporary folder; yields its admin URL. */
-async function withServer<T>(
-  progress: Progress,
-  use: (adminUrl: string) => Promise<T>,
-): Promise<T> {
-  if (process.env.DATABASE_URL) return use(process.env.DATABASE_URL);
-  return withTempDir('filet-bench-pg-', async (dir) => {
-    // PostgreSQL runs as its own user when we are root: it must reach its data folder.
-    await chmod(dir, 0o755);
-    progress('  PostgreSQL intégré / embedded PostgreSQL…');
-    const server = await startEmbeddedPostgres({ dir, port: await freePort(), ephemeral: true });
-    try {
-      return await use(server.url);
-    } finally {
-      await server.stop();
-    }
-  });
-}
-
-/** A fresh migrated database on the server, dropped afterwards; yields its URL (login role). */
-async function withScratchDatabase<T>(
-  adminUrl: string,
-  use: (url: string) => Promise<T>,
-): Promise<T> {
-  const name = `filet_bench_${randomBytes(4).toString('hex')}`;
-  await sql(adminUrl, `CREATE DATABASE "${name}"`);
-  try {
-    const url = withDatabase(adminUrl, name);
-    await migrateDatabase(url);
-    return await use(url);
-  } finally {
-    await sql(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  }
 }
 
 async function withDataSource<T>(

@@ -2,8 +2,11 @@
 export interface BenchRow {
   benchmark: string;
   subject: string;
-  /** Operations per second: requests, commits, records verified… as the benchmark's README says. */
-  reqPerSec: number;
+  /**
+   * Operations per second: requests, commits, records verified… as the benchmark's README says;
+   * null for a row that is not a rate (a memory figure).
+   */
+  reqPerSec: number | null;
   /** Null where one operation has no latency of its own (a whole file, a bulk load). */
   p50Ms: number | null;
   p99Ms: number | null;
@@ -13,6 +16,8 @@ export interface BenchRow {
   rounds: number[];
   /** Short free text: a duration, the target it is held to. */
   note?: string;
+  /** For a memory row: the peak resident set size of the process measured, in MB. */
+  peakRssMb?: number;
 }
 
 export interface BenchOptions {

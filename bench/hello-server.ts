@@ -1,16 +1,14 @@
-// Forked by adapters.bench.ts: `node hello-server.js <express|fastify>`; reports its port over IPC.
+// Forked by adapters.bench.ts and e2e.bench.ts: `node hello-server.js <express|fastify>`; reports
+// its port over IPC.
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { ReadyMessage } from './load.js';
 
 export type AdapterName = 'express' | 'fastify';
-
-export interface ReadyMessage {
-  port: number;
-}
 
 @Controller()
 class HelloController {

@@ -2,11 +2,17 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { adaptersBenchmark } from './adapters.bench.js';
 import { auditBenchmark } from './audit.bench.js';
+import { e2eBenchmark } from './e2e.bench.js';
 import { engineBenchmark } from './engine.bench.js';
 import type { Benchmark, BenchOptions, BenchRow } from './benchmark.js';
 
 // Each benchmark is its own module returning rows; add new ones here.
-const BENCHMARKS: readonly Benchmark[] = [adaptersBenchmark, auditBenchmark, engineBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [
+  adaptersBenchmark,
+  e2eBenchmark,
+  auditBenchmark,
+  engineBenchmark,
+];
 
 const WARMUP_SECONDS = 2;
 // From dist/bench/ back to the source tree's bench/results/.
@@ -27,12 +33,12 @@ function table(rows: readonly BenchRow[]): string {
   const cells = rows.map((row) => [
     row.benchmark,
     row.subject,
-    Math.round(row.reqPerSec).toString(),
+    row.reqPerSec === null ? '–' : Math.round(row.reqPerSec).toString(),
     fixed(row.p50Ms),
     fixed(row.p99Ms),
     row.ratio === null ? '–' : `×${row.ratio.toFixed(2)}`,
     // Range of the rounds relative to their median: how far to trust the ratio.
-    row.rounds.length < 2
+    row.rounds.length < 2 || row.reqPerSec === null
       ? '–'
       : `±${((50 * (Math.max(...row.rounds) - Math.min(...row.rounds))) / row.reqPerSec).toFixed(1)}%`,
     row.note ?? '',
