@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import type { Language } from '../i18n/language.js';
 import { CommonProblems } from './common.problems.js';
 import { DomainError, type FieldProblem, type ProblemDefinition } from './domain-error.js';
@@ -48,6 +49,13 @@ const UNAVAILABLE_NODE_CODES = new Set([
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  // TypeORM releases a transaction's query runner when its connection fails (the server went away
+  // between two statements): the transaction's next statement then throws one of these.
+  if (
+    error instanceof QueryRunnerAlreadyReleasedError ||
+    error instanceof QueryRunnerProviderAlreadyReleasedError
+  )
+    return true;
   const code = (error as { code?: unknown }).code;
   if (
     typeof code === 'string' &&
@@ -56,7 +64,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     return true;
   const driverError = (error as { driverError?: unknown }).driverError;
   if (driverError && driverError !== error && isDatabaseUnavailable(driverError)) return true;
-  return /Connection terminated|connection timeout|Cannot use a pool after calling end/i.test(
+  // node-postgres words: the server went away, the pool waited too long for a connection, or a
+  // client's connection broke earlier.
+  return /Connection terminated|connection timeout|Cannot use a pool after calling end|timeout exceeded when trying to connect|encountered a connection error and is not queryable/i.test(
     error.message,
   );
 }
