@@ -118,7 +118,16 @@ export class AuditLog {
         },
       }),
     );
-    if (records.length > 0) ctx.receipts.push(...(await this.sequencer.place(records)));
+    if (records.length > 0) {
+      try {
+        ctx.receipts.push(...(await this.sequencer.place(records)));
+      } catch (error) {
+        // Committed: the queue row stays, and a sequencer places it when the database is back.
+        if (error instanceof DomainError && error.problem === AuditProblems.unavailable)
+          throw new DomainError(AuditProblems.unsequenced, { cause: error });
+        throw error;
+      }
+    }
     return result;
   }
 

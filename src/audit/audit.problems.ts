@@ -9,6 +9,19 @@ export const AuditProblems = defineProblems({
       en: 'The audit log is unavailable: the action did not happen and nothing was disclosed. Try again.',
     },
   },
+  /**
+   * The action and its record committed, but the log could not place the record before the database
+   * went away: the record is placed once it is back. A disclosure's content is never sent without
+   * its receipt, so the requester received nothing and may ask again.
+   */
+  unsequenced: {
+    code: 'audit.unsequenced',
+    status: 503,
+    title: {
+      fr: 'Enregistré, mais le journal d’audit n’a pas pu le sceller : rien ne vous a été communiqué; il le sera au retour de la base. Réessayez.',
+      en: 'Recorded, but the audit log could not seal it: nothing was disclosed to you; it will be sealed when the database is back. Try again.',
+    },
+  },
   recordNotFound: {
     code: 'audit.record_not_found',
     status: 404,

@@ -500,10 +500,12 @@ function expectUnavailable(o: Outcome): void {
     contentType: expect.stringMatching(/^application\/problem\+json/),
     retryAfter: expect.any(String),
     problem: expect.objectContaining({
-      type: expect.stringMatching(/^urn:filet:problem:(service|audit)\.unavailable$/),
+      type: expect.stringMatching(
+        /^urn:filet:problem:(service\.unavailable|audit\.unavailable|audit\.unsequenced)$/,
+      ),
       title: expect.stringMatching(/\S/),
       status: 503,
-      code: expect.stringMatching(/^(service|audit)\.unavailable$/),
+      code: expect.stringMatching(/^(service\.unavailable|audit\.unavailable|audit\.unsequenced)$/),
       requestId: o.requestId,
     }),
   });
