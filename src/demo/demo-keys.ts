@@ -23,8 +23,16 @@ export async function writeDemoKey(keysDir: string, key: DemoKeyFile): Promise<v
 export async function readDemoKeys(keysDir: string): Promise<DemoKeyFile[]> {
   if (!existsSync(keysDir)) return [];
   const files = (await readdir(keysDir)).filter((f) => f.endsWith('.json')).sort();
-  return Promise.all(
-    files.map(async (f) => JSON.parse(await readFile(join(keysDir, f), 'utf8')) as DemoKeyFile),
+  const parsed = await Promise.all(
+    files.map(async (f) => JSON.parse(await readFile(join(keysDir, f), 'utf8')) as unknown),
+  );
+  // The folder also holds the broker's own audit keys: only agency key files are demo keys.
+  return parsed.filter(
+    (k): k is DemoKeyFile =>
+      typeof k === 'object' &&
+      k !== null &&
+      typeof (k as DemoKeyFile).code === 'string' &&
+      typeof (k as DemoKeyFile).agencyId === 'string',
   );
 }
 
