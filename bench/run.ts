@@ -15,6 +15,22 @@ const BENCHMARKS: readonly Benchmark[] = [
 ];
 
 const WARMUP_SECONDS = 2;
+
+/** `BENCH_ONLY=e2e,audit`: only the benchmarks whose name starts with one of these. */
+function selected(): readonly Benchmark[] {
+  const only = (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (only.length === 0) return BENCHMARKS;
+  const chosen = BENCHMARKS.filter((b) => only.some((name) => b.name.startsWith(name)));
+  if (chosen.length === 0) {
+    throw new Error(
+      `BENCH_ONLY invalide / invalid: "${only.join(',')}" (${BENCHMARKS.map((b) => b.name).join(', ')})`,
+    );
+  }
+  return chosen;
+}
 // From dist/bench/ back to the source tree's bench/results/.
 const RESULTS = new URL('../../bench/results/latest.json', import.meta.url);
 
@@ -69,7 +85,7 @@ options.progress(
 );
 
 const rows: BenchRow[] = [];
-for (const benchmark of BENCHMARKS) {
+for (const benchmark of selected()) {
   options.progress(`▶ ${benchmark.name}`);
   rows.push(...(await benchmark.run(options)));
 }

@@ -109,15 +109,19 @@ export class AuditLog {
     ctx: AuditContext,
     work: (tx: AuditedTransaction) => Promise<T>,
   ): Promise<T> {
-    const records: Placement[] = [];
-    const result = await this.dataSource.transaction(async (manager) =>
-      work({
+    let records: Placement[] = [];
+    const result = await this.dataSource.transaction(async (manager) => {
+      // Checked as they come (a bad entry fails at its call), written together before the commit.
+      const drafts: Placement[] = [];
+      const done = await work({
         manager,
         record: async (entry) => {
-          records.push(await this.enqueue(manager, ctx, entry));
+          drafts.push(this.draft(ctx, entry));
         },
-      }),
-    );
+      });
+      records = await this.enqueue(manager, drafts);
+      return done;
+    });
     if (records.length > 0) {
       try {
         ctx.receipts.push(...(await this.sequencer.place(records)));
@@ -146,18 +150,31 @@ export class AuditLog {
     ctx.receipts.push(...(await this.sequencer.place([placement])));
   }
 
-  private async enqueue(
-    manager: EntityManager,
-    ctx: AuditContext,
-    entry: AuditEntry,
-  ): Promise<Placement> {
+  private draft(ctx: AuditContext, entry: AuditEntry): Placement {
     try {
-      const placement = placementOf(ctx, entry);
-      const [row]: { id: string }[] = await manager.query(
-        'INSERT INTO audit_pending (recorded_at, entry) VALUES ($1, $2) RETURNING id',
-        [placement.recordedAt, placement.entry],
+      return placementOf(ctx, entry);
+    } catch (error) {
+      throw new DomainError(AuditProblems.unavailable, { cause: error });
+    }
+  }
+
+  /**
+   * One statement for all of a transaction's records, in the order they were recorded: the ids are
+   * drawn in that order (ORDER BY n), and sorted back, whatever order RETURNING gives them in.
+   */
+  private async enqueue(manager: EntityManager, drafts: Placement[]): Promise<Placement[]> {
+    if (drafts.length === 0) return [];
+    try {
+      const rows: { id: string }[] = await manager.query(
+        `INSERT INTO audit_pending (recorded_at, entry)
+         SELECT r.recorded_at, r.entry
+           FROM unnest($1::timestamptz[], $2::jsonb[]) WITH ORDINALITY AS r(recorded_at, entry, n)
+          ORDER BY r.n
+         RETURNING id`,
+        [drafts.map((d) => d.recordedAt), drafts.map((d) => d.entry)],
       );
-      return { ...placement, pendingId: String(row.id) };
+      const ids = rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      return drafts.map((draft, i) => ({ ...draft, pendingId: String(ids[i]) }));
     } catch (error) {
       if (error instanceof DomainError || isDatabaseUnavailable(error)) throw error;
       throw new DomainError(AuditProblems.unavailable, { cause: error });

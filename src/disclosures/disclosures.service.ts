@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { AgenciesService } from '../agencies/agencies.service.js';
-import { AgreementsService } from '../agreements/agreements.service.js';
+import { DataSource } from 'typeorm';
 import { AuditLog, type AuditedTransaction } from '../audit/audit-log.js';
 import { AuditSigner } from '../audit/audit-signer.js';
 import type { AuditContext, AuditEntry } from '../audit/audit.types.js';
 import { canonicalSha256 } from '../audit/core/canonical-json.js';
 import { hasPartIn } from '../cases/case-access.js';
-import { CasesService } from '../cases/cases.service.js';
 import { isTableOversight, type PrincipalContext } from '../common/auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { Localized } from '../common/i18n/language.js';
-import { ConsentsService } from '../consents/consents.service.js';
-import { ItemsService } from '../items/items.service.js';
 import type { PolicyBundle } from '../policy/bundle.types.js';
 import { DecisionEngine } from '../policy/decision-engine.js';
 import type {
@@ -26,6 +21,7 @@ import { PolicyService } from '../policy/policy.service.js';
 import { NoticesService } from '../notices/notices.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { ReviewsService, type ReviewReason } from '../reviews/reviews.service.js';
+import { DisclosureFactsRepository } from './disclosure-facts.repository.js';
 import { DisclosureProblems } from './disclosures.problems.js';
 import type { DisclosureRequestDto } from './dto/disclosure-request.dto.js';
 
@@ -98,6 +94,14 @@ function storableFacts(facts: DecisionFacts): Record<string, unknown> {
   } as unknown as Record<string, unknown>;
 }
 
+/** The consent versions a decision relies on (`id@version`). */
+function consentsUsed(decision: Decision): { id: string; version: number }[] {
+  return decision.consentVersions.map((v) => {
+    const [id, version] = v.split('@');
+    return { id: id!, version: Number(version) };
+  });
+}
+
 /**
  * Decides disclosures (DESIGN §3): loads the facts, runs the pure engine, and in one transaction
  * stores the decision and writes its audit records — the decision itself and one release record per
@@ -110,11 +114,7 @@ export class DisclosuresService {
     private readonly audit: AuditLog,
     private readonly signer: AuditSigner,
     private readonly policy: PolicyService,
-    private readonly agencies: AgenciesService,
-    private readonly cases: CasesService,
-    private readonly consents: ConsentsService,
-    private readonly items: ItemsService,
-    private readonly agreements: AgreementsService,
+    private readonly factsRepository: DisclosureFactsRepository,
     private readonly reviews: ReviewsService,
     private readonly notices: NoticesService,
     private readonly notifications: NotificationsService,
@@ -156,11 +156,21 @@ export class DisclosuresService {
     const decisionId = randomUUID();
     await this.audit.transaction(ctx, async (tx) => {
       const { manager, record } = tx;
-      if (!dryRun) await this.holdConsents(manager, decision);
-      await manager.query(
-        `INSERT INTO decision (id, requester_agency_id, subject, case_id, person_id, dry_run, outcome, request, facts,
+      // The consents a release relies on, held steady until it commits (FOR SHARE): a withdrawal
+      // (FOR UPDATE) waits for the release and then notifies its recipient, or commits first and
+      // the release, decided on the version read before, is refused (no row stored) — never a
+      // release under a consent already withdrawn, never a recipient the withdrawal notice misses.
+      const held = dryRun ? [] : consentsUsed(decision);
+      const stored: unknown[] = await manager.query(
+        `WITH used AS (SELECT * FROM unnest($14::uuid[], $15::int[]) AS u(id, version)),
+              held AS (SELECT c.id, c.current_version FROM consent c
+                        WHERE c.id IN (SELECT id FROM used) FOR SHARE)
+         INSERT INTO decision (id, requester_agency_id, subject, case_id, person_id, dry_run, outcome, request, facts,
                                decision, policy_bundle_hash, payload_sha256, decided_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
+          WHERE NOT EXISTS (SELECT 1 FROM used u LEFT JOIN held h ON h.id = u.id
+                             WHERE h.current_version IS DISTINCT FROM u.version)
+         RETURNING id`,
         [
           decisionId,
           caller.agencyId,
@@ -178,8 +188,11 @@ export class DisclosuresService {
           bundle.hash,
           payload.length ? canonicalSha256(payload) : null,
           now.toISOString(),
+          held.map((c) => c.id),
+          held.map((c) => c.version),
         ],
       );
+      if (stored.length === 0) throw new DomainError(DisclosureProblems.factsChanged);
       if (!dryRun && decision.pending.length > 0) {
         await manager.query(
           `INSERT INTO decision_approval (decision_id, item_id, item_version, holder_agency_id, status)
@@ -245,27 +258,6 @@ export class DisclosuresService {
       decidedAt: decision.decidedAt,
       receipt: await this.signer.signReceipt(ctx.receipts[0]),
     };
-  }
-
-  /**
-   * The consents a release relies on, held steady until it commits (FOR SHARE): a withdrawal
-   * (FOR UPDATE) waits for the release and then notifies its recipient, or commits first and the
-   * release, decided on the version read before, is refused — never a release under a consent
-   * already withdrawn, never a recipient the withdrawal notice misses.
-   */
-  private async holdConsents(manager: EntityManager, decision: Decision): Promise<void> {
-    if (decision.consentVersions.length === 0) return;
-    const used = decision.consentVersions.map((v) => {
-      const [id, version] = v.split('@');
-      return { id, version: Number(version) };
-    });
-    const rows: { id: string; current_version: number }[] = await manager.query(
-      'SELECT id, current_version FROM consent WHERE id = ANY($1::uuid[]) FOR SHARE',
-      [used.map((u) => u.id)],
-    );
-    const current = new Map(rows.map((r) => [r.id, r.current_version]));
-    if (used.some((u) => current.get(u.id) !== u.version))
-      throw new DomainError(DisclosureProblems.factsChanged);
   }
 
   /**
@@ -503,43 +495,35 @@ export class DisclosuresService {
     request: DisclosureRequest,
     now: Date,
   ): Promise<DecisionFacts> {
-    // One read of the case; an agency with no part in it is answered as if it did not exist.
-    const kase = await this.cases.facts(request.caseId);
-    if (!kase || !hasPartIn(caller, kase.case, kase.case.assignedAgencyIds)) {
+    const loaded = await this.factsRepository.load({
+      caseId: request.caseId,
+      personId: request.personId,
+      categories: request.categories,
+      requesterAgencyId: caller.agencyId,
+      subject: caller.subject,
+      purpose: request.purpose,
+      at: now,
+    });
+    // An agency with no part in the case is answered as if it did not exist.
+    if (!loaded || !hasPartIn(caller, loaded.case, loaded.case.assignedAgencyIds)) {
       throw new DomainError(DisclosureProblems.caseNotFound);
     }
-    const person = kase.persons.find((p) => p.id === request.personId);
-    if (!person) throw new DomainError(DisclosureProblems.personNotFound);
-    const [items, consents, agreements, side, approvals] = await Promise.all([
-      this.items.forDisclosure(request.caseId, request.personId, request.categories),
-      this.consents.forPerson(request.personId, now),
-      this.agreements.inForce([caller.agencyId], now),
-      this.cases.userSide(request.caseId, caller.agencyId, caller.subject),
+    if (!loaded.person) throw new DomainError(DisclosureProblems.personNotFound);
+    const { items } = loaded;
+    return {
+      requester: loaded.holders[caller.agencyId],
+      user: { subject: caller.subject, roles: caller.roles, side: loaded.side },
+      case: loaded.case,
+      person: loaded.person,
+      holders: loaded.holders,
+      items,
+      consents: loaded.consents,
+      agreements: loaded.agreements,
       // A holder's approval answers one request: same requester, case, person and purpose, the item
       // as it was approved (a correction needs a new approval), not yet used by a release.
-      this.dataSource.query(
-        `SELECT a.item_id, a.item_version FROM decision_approval a JOIN decision d ON d.id = a.decision_id
-          WHERE a.status = 'approved' AND d.requester_agency_id = $1 AND d.case_id = $2 AND d.person_id = $3
-            AND d.request ->> 'purpose' = $4`,
-        [caller.agencyId, request.caseId, request.personId, request.purpose],
-      ) as Promise<{ item_id: string; item_version: number }[]>,
-    ]);
-    const holders = await this.agencies.facts([
-      caller.agencyId,
-      ...items.map((i) => i.holderAgencyId),
-    ]);
-    return {
-      requester: holders[caller.agencyId],
-      user: { subject: caller.subject, roles: caller.roles, side },
-      case: kase.case,
-      person,
-      holders,
-      items,
-      consents,
-      agreements,
-      approvedItemIds: approvals
-        .filter((a) => items.some((i) => i.id === a.item_id && i.version === a.item_version))
-        .map((a) => a.item_id),
+      approvedItemIds: loaded.approvals
+        .filter((a) => items.some((i) => i.id === a.itemId && i.version === a.itemVersion))
+        .map((a) => a.itemId),
     };
   }
 

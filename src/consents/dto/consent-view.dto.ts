@@ -15,7 +15,10 @@ export const CONSENT_STATUSES = ['active', 'withdrawn', 'expired'] as const;
 export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 
 /** A version's status at `at`: withdrawn as stored; expired once `validUntil` has passed. */
-export function statusAt(version: ConsentVersionEntity, at: Date): ConsentStatus {
+export function statusAt(
+  version: Pick<ConsentVersionEntity, 'status' | 'validUntil'>,
+  at: Date,
+): ConsentStatus {
   if (version.status === 'withdrawn') return 'withdrawn';
   if (version.validUntil && version.validUntil.getTime() <= at.getTime()) return 'expired';
   return 'active';
