@@ -6,13 +6,57 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { AuditSigner } from './audit/audit-signer.js';
+import type { AppConfig } from './config/app-config.js';
+import {
+  clientErrorHandler,
+  frameworkErrorHandler,
+  type HeadersFor,
+} from './common/errors/framework-errors.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
+import { UnreadBodyInterceptor } from './common/validation/unread-body.interceptor.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 
 export const RECEIPT_HEADER = 'filet-audit-receipt';
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+/**
+ * A caller's request id is kept when it is a uuid or a hex trace id (W3C trace context, B3), so
+ * their logs and ours line up. Nothing freer: the id goes into every log line and every audit
+ * record — a permanent log that must never hold a name — and an id made of words can carry one.
+ */
+const REQUEST_ID =
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,64})$/i;
 
-/** A caller's request id is kept when it is a plain token, so their logs and ours line up. */
+/** JSON and problems: nothing to load, run, frame or submit (OWASP API8). */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/**
+ * The Swagger UI page: its own scripts and styles (it sets inline styles), its embedded icons, and
+ * calls to this broker only ("Try it out"); never framed.
+ */
+const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+function isDocsPage(url: string): boolean {
+  return url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?');
+}
+
+/**
+ * Security headers on every response, errors included (OWASP API8). Answers carry personal data:
+ * never stored by a cache (the docs' static assets set their own, public, caching).
+ */
+function securityHeaders(config: AppConfig): HeadersFor {
+  const common: Record<string, string> = {
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    ...(config.hsts ? { 'strict-transport-security': 'max-age=31536000' } : {}),
+  };
+  return (url) => ({
+    ...common,
+    'content-security-policy': isDocsPage(url) ? DOCS_CSP : API_CSP,
+  });
+}
+
 function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
   const given = request.headers['x-request-id'];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -20,6 +64,7 @@ function requestId(request: { headers: Record<string, string | string[] | undefi
 
 /** Builds the broker's HTTP application (not yet listening). Used by `main.ts`, the tests and the benchmarks. */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
+  const headersFor = securityHeaders(options.config);
   const adapter = new FastifyAdapter({
     bodyLimit: options.config.bodyLimitBytes,
     genReqId: requestId,
@@ -28,6 +73,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // What the router and the HTTP parser refuse before any hook still gets a problem and the headers.
+    frameworkErrors: frameworkErrorHandler(headersFor, options.logger),
+    clientErrorHandler: clientErrorHandler(headersFor),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(options),
@@ -40,19 +88,14 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     },
   );
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new UnreadBodyInterceptor());
 
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: a text/plain or form body must be refused (415), not validated as a string or a form.
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', async (request, reply) => {
     (request as FastifyRequest & { startedAt?: bigint }).startedAt = process.hrtime.bigint();
-    void reply.headers({
-      'x-request-id': String(request.id),
-      'x-content-type-options': 'nosniff',
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'x-frame-options': 'DENY',
-    });
+    void reply.headers({ 'x-request-id': String(request.id), ...headersFor(request.url) });
   });
   // Every response that caused an audit record carries its signed receipt (DESIGN §4), errors too:
   // a refused token is recorded, and the refusal says where.

@@ -45,6 +45,15 @@ export interface AppConfig {
   readonly webhookAllowPrivate: boolean;
   /** How often the retention job runs (purges content past retention, ends what expired). */
   readonly retentionEveryMinutes: number;
+  /**
+   * Sustained requests per minute per agency (and per client address for requests without a
+   * valid token), per broker instance; 0 turns the limit off.
+   */
+  readonly rateLimitPerMinute: number;
+  /** Requests an agency (or address) may make at once before the sustained rate applies. */
+  readonly rateLimitBurst: number;
+  /** Send Strict-Transport-Security: the broker is reached over https (`FILET_PUBLIC_URL`). */
+  readonly hsts: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -113,6 +122,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const host = env.HOST || '127.0.0.1';
   const port = intIn(env, 'PORT', 3000, 0, 65535);
   const maxTokenLifetimeSeconds = intIn(env, 'FILET_MAX_TOKEN_LIFETIME_SECONDS', 300, 10, 300);
+  const publicUrl =
+    env.FILET_PUBLIC_URL || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   // The demo network (whose coordinating agency holds admin keys under var/keys) is seeded by
   // default only into the embedded database, never in production; an external database needs
   // FILET_DEMO_SEED=true.
@@ -140,7 +151,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes: intIn(env, 'FILET_BODY_LIMIT_BYTES', 262144, 1024, 10485760),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     demoSeed,
-    publicUrl: env.FILET_PUBLIC_URL || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    publicUrl,
     dbRole: env.FILET_DB_ROLE ?? 'filet_app',
     policiesDir: resolve(env.FILET_POLICIES_DIR || 'policies'),
     auditKeyFile: resolve(
@@ -156,5 +167,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookAllowPrivate:
       nodeEnv !== 'production' && flag(env, 'FILET_WEBHOOK_ALLOW_PRIVATE', demoSeed),
     retentionEveryMinutes: intIn(env, 'FILET_RETENTION_EVERY_MINUTES', 60, 1, 10_080),
+    // Far above what a table's systems send (a few requests a minute per agency); benchmarks and
+    // load tests raise it or set 0.
+    rateLimitPerMinute: intIn(env, 'FILET_RATE_LIMIT_PER_MINUTE', 600, 0, 100_000_000),
+    rateLimitBurst: intIn(env, 'FILET_RATE_LIMIT_BURST', 200, 1, 100_000_000),
+    hsts: publicUrl.startsWith('https://'),
   });
 }

@@ -9,7 +9,13 @@ import { withDatabase } from '../../src/common/db/database-url.js';
 import { startEmbeddedPostgres } from '../../src/common/db/embedded-postgres.js';
 import { migrate } from '../../src/common/db/migrate.js';
 import { createDataSource } from '../../src/database.js';
-import { ENV_ADMIN_URL, ENV_RUN_ID, ENV_TEMPLATE, TEST_DB_PREFIX } from './test-env.js';
+import {
+  ENV_ADMIN_URL,
+  ENV_LOG_DIR,
+  ENV_RUN_ID,
+  ENV_TEMPLATE,
+  TEST_DB_PREFIX,
+} from './test-env.js';
 import { freePort } from './processes.js';
 import { testState } from './test-state.js';
 
@@ -41,6 +47,10 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await dataSource.destroy();
   }
+  // Every broker of the run appends its log lines here; the teardown looks for personal data.
+  const logDir = await mkdtemp(join(tmpdir(), 'filet-test-logs-'));
+  process.env[ENV_LOG_DIR] = logDir;
+  testState.logDir = logDir;
   process.env[ENV_ADMIN_URL] = adminUrl;
   process.env[ENV_TEMPLATE] = template;
   process.env[ENV_RUN_ID] = runId;

@@ -2,12 +2,16 @@
 import './resolve-ts.cjs';
 import { rm } from 'node:fs/promises';
 import pg from 'pg';
+import { checkCapturedLogs } from './log-check.js';
 import { TEST_DB_PREFIX } from './test-env.js';
 import { testState } from './test-state.js';
 
-/** Drops every database this run made, checks none is left, and stops the embedded server. */
+/**
+ * Drops every database this run made, checks none is left, and stops the embedded server; then
+ * checks that no broker of the run wrote seeded personal data to its logs.
+ */
 export default async function globalTeardown(): Promise<void> {
-  const { adminUrl, runId, embedded } = testState;
+  const { adminUrl, runId, embedded, logDir } = testState;
   try {
     if (adminUrl && runId) {
       const admin = new pg.Client({ connectionString: adminUrl });
@@ -36,6 +40,17 @@ export default async function globalTeardown(): Promise<void> {
     if (embedded) {
       await embedded.stop();
       await rm(embedded.dir, { recursive: true, force: true });
+    }
+  }
+  if (logDir) {
+    try {
+      const report = await checkCapturedLogs(logDir);
+      console.log(
+        `log check: no seeded personal data in ${report.lines} broker log lines ` +
+          `(${report.requestLines} requests) from ${report.files} files`,
+      );
+    } finally {
+      await rm(logDir, { recursive: true, force: true });
     }
   }
 }

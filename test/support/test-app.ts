@@ -1,6 +1,7 @@
+import { appendFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
@@ -9,6 +10,8 @@ import { createLogger } from '../../src/common/logging/logger.js';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import { APP_ROLE, createDataSource } from '../../src/database.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { STARTED_SUFFIX } from './log-check.js';
+import { ENV_LOG_DIR } from './test-env.js';
 
 export interface HttpResult<T = Record<string, unknown>> {
   readonly status: number;
@@ -42,6 +45,28 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Receives every log line the broker writes (level info and above). */
   readonly logLines?: string[];
+}
+
+/**
+ * Rate limits no test's load meets (fuzzing sends hundreds of requests a second from one agency);
+ * a test of the limit itself sets its own.
+ */
+export const UNMET_RATE_LIMIT = {
+  FILET_RATE_LIMIT_PER_MINUTE: '100000000',
+  FILET_RATE_LIMIT_BURST: '100000000',
+} as const;
+
+/**
+ * When the global setup asks for it, the file this test file's brokers append their log lines to
+ * (at level info), for the personal-data check at teardown.
+ */
+function captureFile(): string | undefined {
+  const dir = process.env[ENV_LOG_DIR];
+  if (!dir) return undefined;
+  const testPath = (
+    globalThis as { expect?: { getState(): { testPath?: string } } }
+  ).expect?.getState().testPath;
+  return join(dir, `${basename(testPath ?? 'unknown')}.${process.pid}.ndjson`);
 }
 
 /**
@@ -80,21 +105,28 @@ async function launch(
     PORT: '0',
     DATABASE_URL: database.url,
     FILET_AUDIT_KEY_FILE: auditKeyFile,
+    ...UNMET_RATE_LIMIT,
     ...env,
   });
   const dataSource = createDataSource({ url: database.url, poolSize: 4, role: APP_ROLE });
   await dataSource.initialize();
-  const logger = logLines
-    ? createLogger({
-        level: 'info',
-        destination: new Writable({
-          write(chunk: Buffer, _encoding, done) {
-            logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-            done();
-          },
-        }),
-      })
-    : createLogger({ level: 'silent' });
+  const capture = captureFile();
+  // The log check fails if a broker started here and none of its lines reached `capture`.
+  if (capture) appendFileSync(`${capture}${STARTED_SUFFIX}`, '');
+  const logger =
+    logLines || capture
+      ? createLogger({
+          level: 'info',
+          destination: new Writable({
+            write(chunk: Buffer, _encoding, done) {
+              // Synchronous: a worker may exit right after its last test, before a stream drains.
+              if (capture) appendFileSync(capture, chunk);
+              logLines?.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+              done();
+            },
+          }),
+        })
+      : createLogger({ level: 'silent' });
   const app = await createApp({ config, dataSource, logger });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();

@@ -3,4 +3,5 @@ export const testState: {
   adminUrl?: string;
   runId?: string;
   embedded?: { dir: string; stop: () => Promise<void> };
+  logDir?: string;
 } = ((globalThis as Record<string, unknown>).__filetTestState ??= {}) as never;

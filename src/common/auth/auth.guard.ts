@@ -4,8 +4,12 @@ import type { FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
 import { auditContextOf } from '../../audit/audit-context.js';
 import { AuditLog } from '../../audit/audit-log.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { InjectConfig } from '../../config/config.provider.js';
 import { CommonProblems } from '../errors/common.problems.js';
 import { DomainError } from '../errors/domain-error.js';
+import { RateLimitProblems } from '../rate-limit/rate-limit.problems.js';
+import { clientAddressKey, RateLimiter } from '../rate-limit/rate-limiter.js';
 import { ACCESS_METADATA, type AccessRule } from './access.decorator.js';
 import { TokenVerifier } from './token-verifier.js';
 import { UUID } from '../validation/patterns.js';
@@ -14,14 +18,26 @@ import { UUID } from '../validation/patterns.js';
  * The one global guard. A route with no access declaration is refused (fail closed); the route
  * table test lists every route's declaration so a change shows in review. Every refusal is
  * recorded in the audit log before the caller hears of it.
+ *
+ * It also applies the rate limit (OWASP API4), per agency once the token is verified, and per
+ * client address for requests whose token fails: the address limit only ever turns a 401 into a
+ * 429, so agencies sharing an address (a proxy) never pay for a flood of forged tokens.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly limiter: RateLimiter;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
     private readonly audit: AuditLog,
-  ) {}
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.limiter = new RateLimiter({
+      perMinute: config.rateLimitPerMinute,
+      burst: config.rateLimitBurst,
+    });
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_METADATA, [
@@ -34,10 +50,13 @@ export class AuthGuard implements CanActivate {
     try {
       request.principal = await this.verifier.verify(request.headers.authorization);
     } catch (error) {
-      if (error instanceof DomainError && error.problem.status === 401)
+      if (error instanceof DomainError && error.problem.status === 401) {
+        await this.limit(request, `address:${clientAddressKey(request.ip)}`, 'address');
         await this.recordRejectedToken(request, error);
+      }
       throw error;
     }
+    await this.limit(request, `agency:${request.principal.agencyId}`, 'agency');
     if (
       rule.kind === 'roles' &&
       !rule.roles.some((role) => request.principal?.roles.includes(role))
@@ -51,6 +70,30 @@ export class AuthGuard implements CanActivate {
       throw new DomainError(CommonProblems.forbidden);
     }
     return true;
+  }
+
+  /**
+   * Spends one request of `key`'s allowance or refuses with 429 and Retry-After. Only the first
+   * refusal of a run is recorded: a record per refused request would let a flood write the log.
+   */
+  private async limit(
+    request: FastifyRequest,
+    key: string,
+    scope: 'agency' | 'address',
+  ): Promise<void> {
+    const verdict = this.limiter.take(key);
+    if (verdict.allowed) return;
+    if (verdict.firstRefusal) {
+      await this.audit.record(auditContextOf(request), {
+        action: 'rate_limit.exceeded',
+        outcome: 'failure',
+        reasonCodes: [RateLimitProblems.exceeded.code],
+        targets: { route: `${request.method} ${request.routeOptions.url ?? ''}`, scope },
+      });
+    }
+    throw new DomainError(RateLimitProblems.exceeded, {
+      headers: { 'retry-after': String(verdict.retryAfterSeconds) },
+    });
   }
 
   private async recordRejectedToken(request: FastifyRequest, error: DomainError): Promise<void> {

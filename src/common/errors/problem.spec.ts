@@ -26,6 +26,7 @@ describe('toProblem: the database gone in the middle of a transaction', () => {
   it.each([
     'timeout exceeded when trying to connect',
     'Client has encountered a connection error and is not queryable',
+    'database "filet" is not currently accepting connections',
   ])('the pool saying "%s" answers 503 too', (message) => {
     const problem = toProblem(new Error(message), context);
     expect({ status: problem.status, code: problem.body.code }).toEqual({

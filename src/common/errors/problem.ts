@@ -66,7 +66,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (driverError && driverError !== error && isDatabaseUnavailable(driverError)) return true;
   // node-postgres words: the server went away, the pool waited too long for a connection, or a
   // client's connection broke earlier.
-  return /Connection terminated|connection timeout|Cannot use a pool after calling end|timeout exceeded when trying to connect|encountered a connection error and is not queryable/i.test(
+  return /Connection terminated|connection timeout|Cannot use a pool after calling end|timeout exceeded when trying to connect|encountered a connection error and is not queryable|is not currently accepting connections/i.test(
     error.message,
   );
 }
