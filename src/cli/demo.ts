@@ -9,6 +9,7 @@ import { CHECKPOINT_TYPE, RECEIPT_TYPE, verifySigned } from '../audit/audit-sign
 import type { PublishedKey } from '../audit/broker-keys.js';
 import type { ReceiptClaims } from '../audit/audit.types.js';
 import { verifyInclusion } from '../audit/core/merkle.js';
+import type { Decision } from '../policy/decision.types.js';
 import type { Role } from '../common/auth/roles.js';
 import { loadConfig, type AppConfig } from '../config/app-config.js';
 import { findDemoKey, type DemoKeyFile } from '../demo/demo-keys.js';
@@ -132,17 +133,8 @@ interface Disclosure {
     readonly category: string;
     readonly reasons: readonly { code: string; description: Localized; citation: string }[];
   }[];
-  readonly obligations: {
-    readonly noRedisclosure: boolean;
-    readonly retainUntil: string | null;
-    readonly notifyOnChange: boolean;
-  };
-  readonly duties: {
-    readonly registerEntries: readonly string[];
-    readonly noticeDue: readonly string[];
-    readonly reviewRequired: boolean;
-    readonly reviewReasons: readonly string[];
-  };
+  readonly obligations: Decision['obligations'];
+  readonly duties: Decision['duties'];
   readonly receipt: string;
 }
 
