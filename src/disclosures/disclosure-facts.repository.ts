@@ -86,12 +86,12 @@ SELECT
   (SELECT coalesce(json_agg(json_build_object('id', v.consent_id, 'version', v.version,
             'status', v.status, 'recipientAgencyIds', v.recipient_agency_ids,
             'recipientSectors', v.recipient_sectors, 'categories', v.categories,
-            'purposes', v.purposes, 'validFrom', v.valid_from, 'validUntil', v.valid_until,
-            'withdrawnAt', v.withdrawn_at) ORDER BY c.created_at, c.id), '[]')
+            'purposes', v.purposes, 'validFrom', floor(extract(epoch FROM v.valid_from) * 1000), 'validUntil', floor(extract(epoch FROM v.valid_until) * 1000),
+            'withdrawnAt', floor(extract(epoch FROM v.withdrawn_at) * 1000)) ORDER BY c.created_at, c.id), '[]')
      FROM consent c JOIN consent_version v ON v.consent_id = c.id AND v.version = c.current_version
     WHERE c.person_id = $2) AS consents,
   (SELECT coalesce(json_agg(json_build_object('id', v.agreement_id, 'version', v.version,
-            'purposes', v.purposes, 'effectiveFrom', v.effective_from, 'effectiveTo', v.effective_to,
+            'purposes', v.purposes, 'effectiveFrom', floor(extract(epoch FROM v.effective_from) * 1000), 'effectiveTo', floor(extract(epoch FROM v.effective_to) * 1000),
             'onwardDisclosureProhibited', v.onward_disclosure_prohibited,
             'retentionDays', v.retention_days,
             'partyAgencyIds', coalesce((SELECT json_agg(p.agency_id ORDER BY p.position)
@@ -119,18 +119,33 @@ interface FactsRow {
   person: PersonFact | null;
   side: Side | null;
   items: ItemFact[];
-  consents: (Omit<ConsentFact, 'status' | 'personId'> & { status: 'active' | 'withdrawn' })[];
-  agreements: Omit<AgreementFact, 'status'>[];
+  consents: (Omit<
+    ConsentFact,
+    'status' | 'personId' | 'validFrom' | 'validUntil' | 'withdrawnAt'
+  > & {
+    status: 'active' | 'withdrawn';
+    validFrom: number;
+    validUntil: number | null;
+    withdrawnAt: number | null;
+  })[];
+  agreements: (Omit<AgreementFact, 'status' | 'effectiveFrom' | 'effectiveTo'> & {
+    effectiveFrom: number;
+    effectiveTo: number | null;
+  })[];
   approvals: { itemId: string; itemVersion: number }[];
   agencies: AgencyFact[];
 }
 
-/** An ISO timestamp from PostgreSQL's JSON, as the driver would read the column (milliseconds). */
-function iso(value: string): string {
+/**
+ * An ISO timestamp from the epoch milliseconds the query returns (truncated, as the driver reads
+ * the column). Numbers, not PostgreSQL's JSON text, which JavaScript cannot parse for every value
+ * the column holds (years past 9999; offsets in seconds on a server outside UTC).
+ */
+function iso(value: number): string {
   return new Date(value).toISOString();
 }
 
-function isoOrNull(value: string | null): string | null {
+function isoOrNull(value: number | null): string | null {
   return value === null ? null : iso(value);
 }
 

@@ -151,6 +151,19 @@ describe('disclosure facts', () => {
       },
       shelter.id,
     );
+    // The far end of what the API accepts: year 10000 in UTC, which JavaScript cannot parse as
+    // PostgreSQL writes it in JSON.
+    await insertConsentVersion(
+      dataSource,
+      await consent(),
+      1,
+      {
+        status: 'active',
+        validFrom: '2024-01-01T00:00:00Z',
+        validUntil: '9999-12-31T23:59:59-15:59',
+      },
+      shelter.id,
+    );
 
     // Agreements: two in force with the requester, a draft, and one between others only.
     await createAgreement(dataSource, [shelter.id, police.id], { active: true });
@@ -226,7 +239,13 @@ describe('disclosure facts', () => {
       ['location', 2, false],
       ['health', 1, true],
     ]);
-    expect(loaded!.consents.map((c) => c.status)).toEqual(['active', 'withdrawn', 'expired']);
+    expect(loaded!.consents.map((c) => c.status)).toEqual([
+      'active',
+      'withdrawn',
+      'expired',
+      'active',
+    ]);
+    expect(loaded!.consents[3]!.validUntil).toBe('+010000-01-01T15:58:59.000Z');
     expect(loaded!.agreements).toHaveLength(2);
     expect(loaded!.agreements[0]!.partyAgencyIds.length).toBeGreaterThan(1);
     expect(Object.keys(loaded!.holders).sort()).toEqual([police.id, shelter.id, health.id].sort());

@@ -464,19 +464,29 @@ describe('OWASP API Security Top 10 (2023)', () => {
 
     it('an unknown critical header extension is refused, validly signed as it is', async () => {
       // jose will not sign it: signed here by hand (ES256 is P-256 ECDSA over SHA-256, r‖s).
-      const input = `${b64({ alg: 'ES256', kid: world.table.key.kid, crit: ['x-filet'], 'x-filet': 1 })}.${b64(claims(world.table))}`;
-      const signature = await crypto.subtle.sign(
-        { name: 'ECDSA', hash: 'SHA-256' },
-        world.table.key.privateKey,
-        new TextEncoder().encode(input),
-      );
-      const token = `${input}.${Buffer.from(signature).toString('base64url')}`;
+      const signed = async (header: Record<string, unknown>): Promise<string> => {
+        const input = `${b64(header)}.${b64(claims(world.table))}`;
+        const signature = await crypto.subtle.sign(
+          { name: 'ECDSA', hash: 'SHA-256' },
+          world.table.key.privateKey,
+          new TextEncoder().encode(input),
+        );
+        return `${input}.${Buffer.from(signature).toString('base64url')}`;
+      };
+      // The same hand signing without the extension is accepted: the refusal is the extension's.
+      const plain = await signed({ alg: 'ES256', kid: world.table.key.kid });
+      expect((await app.request('GET', '/v1/agencies', { token: plain })).status).toBe(200);
+      const token = await signed({
+        alg: 'ES256',
+        kid: world.table.key.kid,
+        crit: ['x-filet'],
+        'x-filet': 1,
+      });
       const res = await app.request('GET', '/v1/agencies', { token });
-      expect(res.status).toBe(401);
-      expect(String(res.body.code)).toMatch(/^auth\./);
+      expectProblem(res, 401, 'auth.malformed_token');
     });
 
-    it('a kid or an issuer crafted as SQL or a path finds no key', async () => {
+    it('a kid crafted as SQL or a path finds no key', async () => {
       for (const kid of ["' OR '1'='1", '../../../../dev/null', 'k1; DROP TABLE agency_key']) {
         const res = await app.request('GET', '/v1/agencies', {
           token: await world.table.token(['agency_user'], { headerKid: kid }),
@@ -614,9 +624,10 @@ describe('OWASP API Security Top 10 (2023)', () => {
   describe('API4:2023 Unrestricted Resource Consumption', () => {
     let limited: TestApp;
     beforeAll(async () => {
-      // Another instance on the same database, with a limit low enough to meet: 5 at once, then 1 a second.
+      // Another instance on the same database, with a limit low enough to meet: 5 at once, then one
+      // every 5 seconds — slow enough that a loaded machine cannot refill the bucket mid-test.
       limited = await startSecondInstance(app, {
-        FILET_RATE_LIMIT_PER_MINUTE: '60',
+        FILET_RATE_LIMIT_PER_MINUTE: '12',
         FILET_RATE_LIMIT_BURST: '5',
       });
     });
@@ -1047,9 +1058,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
       }
     });
 
-    // (A database that refuses connections answers 500 `internal` today, not 503: its error is
-    // not among those problem.ts counts as the database being away.)
-    it('a 5xx (database refusing connections) reveals nothing but a code and the request id', async () => {
+    it('a database refusing connections answers 503, revealing nothing but a code and the request id', async () => {
       const own = await startTestApp();
       // The server's administrator, connected elsewhere than the database it closes.
       const admin = new pg.Client({ connectionString: requiredEnv(ENV_ADMIN_URL) });
@@ -1062,9 +1071,8 @@ describe('OWASP API Security Top 10 (2023)', () => {
           [own.database.name],
         );
         const res = await own.request('GET', '/v1/cases', { token: await agency.token() });
-        expect(res.status).toBeGreaterThanOrEqual(500);
-        expectProblem(res, res.status, String(res.body?.code));
-        expect(['service.unavailable', 'audit.unavailable', 'internal']).toContain(res.body.code);
+        expectProblem(res, 503, 'service.unavailable');
+        expect(res.headers.get('retry-after')).toEqual(expect.any(String));
         expect(res.text).not.toMatch(
           /\n\s+at |node_modules|\.[jt]s:\d+|Error|database|connect|pg_/i,
         );

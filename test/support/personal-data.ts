@@ -9,6 +9,10 @@ export const SEEDED_PERSONAL_DATA: readonly string[] = [
   'Tremblay',
   'Marie',
   'Jeanne',
+  'Bruno Fictif',
+  // Shelters named in `location.shelter` items: where a victim is.
+  "Maison L'Aube",
+  'Le Phare',
   // Street addresses held in items, risk-change summaries and released payloads.
   'rue des Lilas',
   'chemin du Refuge',
