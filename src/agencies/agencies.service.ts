@@ -74,7 +74,11 @@ export class AgenciesService implements IssuerDirectory {
     return this.agencies.findIssuer(agencyId, kid);
   }
 
-  /** The decision engine's view of these agencies (unknown ids are left out). */
+  /**
+   * The decision engine's view of these agencies (unknown ids are left out).
+   * The disclosure path reads the same in one statement (disclosures/disclosure-facts.repository.ts);
+   * test/e2e/disclosure-facts.e2e-spec.ts holds the two equal: change one, change the other.
+   */
   async facts(ids: readonly string[]): Promise<Record<string, AgencyFact>> {
     const agencies = await this.agencies.findByIds([...new Set(ids)].filter((id) => UUID.test(id)));
     return Object.fromEntries(

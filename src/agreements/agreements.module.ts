@@ -6,7 +6,10 @@ import { AgreementTransactions } from './agreement-transactions.js';
 import { AgreementsController } from './agreements.controller.js';
 import { AgreementsService } from './agreements.service.js';
 
-/** Inter-agency agreements. Other features reach them through `AgreementsService.inForce`. */
+/**
+ * Inter-agency agreements. `AgreementsService.inForce` defines which are in force; the disclosure
+ * fact loader reads the same in SQL, held equal to it by test/e2e/disclosure-facts.e2e-spec.ts.
+ */
 @Module({
   imports: [AuditModule],
   controllers: [AgreementsController],

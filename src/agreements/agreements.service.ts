@@ -81,6 +81,8 @@ export class AgreementsService {
    * The versions in force at `at` that involve any of these agencies, for the disclosure engine:
    * active at that instant (activated before it, not yet suspended, superseded or terminated) and
    * within their term. Each comes as status `active`, the status it had at `at`.
+   * The disclosure path reads the same in one statement (disclosures/disclosure-facts.repository.ts);
+   * test/e2e/disclosure-facts.e2e-spec.ts holds the two equal: change one, change the other.
    */
   async inForce(agencyIds: readonly string[], at: Date): Promise<AgreementFact[]> {
     const ids = [...new Set(agencyIds.map((id) => id.toLowerCase()))].filter((id) =>

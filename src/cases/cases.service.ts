@@ -166,6 +166,11 @@ export class CasesService {
 
   // --- For the disclosure engine and the features that add to a case ---------------------------
 
+  /**
+   * The case and its persons as the engine reads them.
+   * The disclosure path reads the same in one statement (disclosures/disclosure-facts.repository.ts);
+   * test/e2e/disclosure-facts.e2e-spec.ts holds the two equal: change one, change the other.
+   */
   async facts(caseId: string): Promise<{ case: CaseFact; persons: PersonFact[] } | undefined> {
     const kase = await this.cases.findById(caseId);
     if (!kase) return undefined;
@@ -176,6 +181,7 @@ export class CasesService {
     return { case: toCaseFact(kase, assigned), persons: persons.map(toPersonFact) };
   }
 
+  /** The side of the case a user works on (the fact loader reads the same; see `facts`). */
   async userSide(caseId: string, agencyId: string, subject: string): Promise<Side | null> {
     return (await this.cases.findUserAssignment(caseId, agencyId, subject))?.side ?? null;
   }

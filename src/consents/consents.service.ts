@@ -262,7 +262,11 @@ export class ConsentsService {
     }
   }
 
-  /** The current version of each consent of a person, its status as at `at` (default: now). */
+  /**
+   * The current version of each consent of a person, its status as at `at` (default: now).
+   * The disclosure path reads the same in one statement (disclosures/disclosure-facts.repository.ts);
+   * test/e2e/disclosure-facts.e2e-spec.ts holds the two equal: change one, change the other.
+   */
   async forPerson(personId: string, at: Date = new Date()): Promise<ConsentFact[]> {
     return (await this.consents.findCurrentForPerson(personId)).map((v) => toFact(personId, v, at));
   }

@@ -183,7 +183,11 @@ export class ItemsService implements OnModuleInit {
     });
   }
 
-  /** Current versions of a person's items in a case, in these categories; excluded ones included. */
+  /**
+   * Current versions of a person's items in a case, in these categories; excluded ones included.
+   * The disclosure path reads the same in one statement (disclosures/disclosure-facts.repository.ts);
+   * test/e2e/disclosure-facts.e2e-spec.ts holds the two equal: change one, change the other.
+   */
   async forDisclosure(
     caseId: string,
     personId: string,
