@@ -9,6 +9,7 @@ import { InformationItems1763971500000 } from './1763971500000-information-items
 import { PolicyBundles1763971600000 } from './1763971600000-policy-bundles.js';
 import { Decisions1763971700000 } from './1763971700000-decisions.js';
 import { Workflows1764057600000 } from './1764057600000-workflows.js';
+import { Console1764144000000 } from './1764144000000-console.js';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   PolicyBundles1763971600000,
   Decisions1763971700000,
   Workflows1764057600000,
+  Console1764144000000,
 ];

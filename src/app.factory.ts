@@ -35,6 +35,34 @@ const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/**
+ * The console: its own script and style sheet only (no inline script or style), forms posted to
+ * itself, never framed.
+ */
+const CONSOLE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+function isConsolePage(url: string): boolean {
+  return url === '/console' || url.startsWith('/console/') || url.startsWith('/console?');
+}
+
+/** Form fields as an object; a field given twice becomes a list. Only the console reads forms. */
+function parseForm(body: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = Object.create(null) as Record<
+    string,
+    string | string[]
+  >;
+  for (const [name, value] of new URLSearchParams(body)) {
+    const previous = fields[name];
+    fields[name] =
+      previous === undefined
+        ? value
+        : [...(Array.isArray(previous) ? previous : [previous]), value];
+  }
+  return { ...fields };
+}
+
 function isDocsPage(url: string): boolean {
   return url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?');
 }
@@ -53,7 +81,14 @@ function securityHeaders(config: AppConfig): HeadersFor {
   };
   return (url) => ({
     ...common,
-    'content-security-policy': isDocsPage(url) ? DOCS_CSP : API_CSP,
+    // Console forms check their Origin: under no-referrer a browser sends `Origin: null` with a
+    // form post, so console pages let their own origin through (and nothing to other sites).
+    ...(isConsolePage(url) ? { 'referrer-policy': 'same-origin' } : {}),
+    'content-security-policy': isDocsPage(url)
+      ? DOCS_CSP
+      : isConsolePage(url)
+        ? CONSOLE_CSP
+        : API_CSP,
   });
 }
 
@@ -93,6 +128,24 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: a text/plain or form body must be refused (415), not validated as a string or a form.
   fastify.removeContentTypeParser('text/plain');
+  // HTML forms post to the console only; the API takes JSON (a form there is 415, as before).
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 65_536 },
+    (request, body, done) => {
+      if (!isConsolePage(request.url)) {
+        done(
+          Object.assign(new Error('Unsupported Media Type'), {
+            statusCode: 415,
+            code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+          }),
+          undefined,
+        );
+        return;
+      }
+      done(null, parseForm(String(body)));
+    },
+  );
   fastify.addHook('onRequest', async (request, reply) => {
     (request as FastifyRequest & { startedAt?: bigint }).startedAt = process.hrtime.bigint();
     void reply.headers({ 'x-request-id': String(request.id), ...headersFor(request.url) });

@@ -23,6 +23,7 @@ import { ReplayModule } from './replay/replay.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { NoticesModule } from './notices/notices.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
+import { ConsoleModule } from './console/console.module.js';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -69,6 +70,7 @@ export class AppModule {
         NotificationsModule,
         ReviewsModule,
         NoticesModule,
+        ConsoleModule,
       ],
       providers: [
         TokenUseStore,

@@ -12,6 +12,11 @@ import { loadConfig } from './config/app-config.js';
 import { createDataSource } from './database.js';
 import { readDemoKeys } from './demo/demo-keys.js';
 import { seedDemoNetwork } from './demo/demo-seed.js';
+import {
+  startDemoIdentityProvider,
+  type DemoIdentityProvider,
+} from './demo/demo-identity-provider.js';
+import { IdentityProviders } from './console/identity-providers.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -19,6 +24,7 @@ async function main(): Promise<void> {
   let server: DatabaseServer | undefined;
   let dataSource: DataSource | undefined;
   let app: Awaited<ReturnType<typeof createApp>> | undefined;
+  let demoIdp: DemoIdentityProvider | undefined;
   let closing = false;
 
   // Ordered shutdown: stop taking requests, close the pool, then stop the embedded PostgreSQL.
@@ -30,6 +36,7 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(1), 15_000).unref();
     try {
       await app?.close();
+      await demoIdp?.close();
       if (dataSource?.isInitialized) await dataSource.destroy();
       await server?.stop();
       console.log('Filet arrêté proprement. / Filet stopped cleanly.');
@@ -67,7 +74,18 @@ async function main(): Promise<void> {
         })
       : { seeded: false, agencies: 0 };
     await app.listen({ port: config.port, host: config.host });
+    // The demo's staff sign in to the console through a local OpenID provider, unless the
+    // agencies' own providers are configured.
+    if (config.demoSeed && !config.consoleIdentityProvidersFile) {
+      demoIdp = await startDemoIdentityProvider({
+        host: config.host,
+        port: config.demoIdpPort,
+        redirectUri: `${config.publicUrl}/console/callback`,
+      });
+      app.get(IdentityProviders).use(demoIdp.entries);
+    }
     printBanner({
+      demoIdentityProvider: demoIdp?.issuer,
       config,
       embedded: server.embedded,
       seeded: seed.seeded,
@@ -79,6 +97,7 @@ async function main(): Promise<void> {
       `Filet n'a pas pu démarrer / Filet could not start: ${error instanceof Error ? error.message : String(error)}`,
     );
     await app?.close().catch(() => undefined);
+    await demoIdp?.close().catch(() => undefined);
     if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
     await server?.stop().catch(() => undefined);
     process.exit(1);

@@ -19,30 +19,7 @@ import {
   RecordSearchQueryDto,
   RegisterQueryDto,
 } from './dto/audit-query.dto.js';
-
-const CSV_COLUMNS: (keyof CommunicationEntry)[] = [
-  'seq',
-  'date',
-  'holderAgencyId',
-  'recipientAgencyId',
-  'categories',
-  'purpose',
-  'basis',
-  'reasonCodes',
-  'caseId',
-  'decisionId',
-];
-
-function csvCell(value: unknown): string {
-  const text = Array.isArray(value)
-    ? value.join(' ')
-    : value === null || value === undefined
-      ? ''
-      : String(value);
-  // RFC 4180 quoting, and a leading quote so a spreadsheet never evaluates a cell as a formula.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+import { registerCsv, registerCsvHeaders } from './register-csv.js';
 
 /** Privacy officers' views of the log (DESIGN §4). Every read is itself recorded. */
 @ApiTags('audit')
@@ -88,14 +65,8 @@ export class AuditViewsController {
   ): Promise<{ holderAgencyId: string; entries: CommunicationEntry[] } | string> {
     const entries = await this.views.register(caller, ctx, query.holder, query.from, query.to);
     if (query.format !== 'csv') return { holderAgencyId: query.holder, entries };
-    void reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="register-${query.holder}.csv"`);
-    const lines = [
-      CSV_COLUMNS.join(','),
-      ...entries.map((e) => CSV_COLUMNS.map((c) => csvCell(e[c])).join(',')),
-    ];
-    return `${lines.join('\r\n')}\r\n`;
+    void reply.headers(registerCsvHeaders(query.holder));
+    return registerCsv(entries);
   }
 
   @Get('v1/persons/:id/disclosure-report')

@@ -29,6 +29,13 @@ import { CheckpointsService } from './checkpoints.service.js';
       inject: [APP_CONFIG],
     },
   ],
-  exports: [AuditLog, AuditSigner, CheckpointsService],
+  exports: [
+    AuditLog,
+    AuditSigner,
+    CheckpointsService,
+    AuditProofsService,
+    AuditVerifyService,
+    AuditViewsService,
+  ],
 })
 export class AuditModule {}

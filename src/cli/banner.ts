@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config/app-config.js';
 import type { DemoKeyFile } from '../demo/demo-keys.js';
+import { DEMO_STAFF } from '../demo/demo-network.js';
 
 export interface BannerOptions {
   readonly config: AppConfig;
@@ -7,6 +8,8 @@ export interface BannerOptions {
   readonly seeded: boolean;
   readonly demoKeys: readonly DemoKeyFile[];
   readonly readyMs: number;
+  /** The demo's OpenID provider, when it runs. */
+  readonly demoIdentityProvider?: string;
 }
 
 /** What a newcomer needs after `npm start`, in French and English. */
@@ -19,12 +22,23 @@ export function printBanner(options: BannerOptions): void {
   const lines = [
     '',
     `Filet est prêt / Filet is ready  (${options.readyMs} ms)`,
+    `  Console        ${base}/console`,
     `  API            ${base}/v1`,
     `  Documentation  ${base}/docs   (OpenAPI: ${base}/docs-json)`,
     `  Santé/Health   ${base}/health/ready`,
     `  Base/Database  ${db}`,
   ];
   if (options.seeded) lines.push('  Réseau de démonstration créé / demo network seeded');
+  if (options.demoIdentityProvider) {
+    lines.push(
+      '',
+      `Console : connectez-vous avec le fournisseur d'identité de démonstration (${options.demoIdentityProvider})`,
+      `Console: sign in with the demo identity provider, as one of these fictional staff:`,
+      ...DEMO_STAFF.map(
+        (s) => `  ${s.agency.padEnd(12)} ${s.name} — ${s.title.fr} / ${s.title.en}`,
+      ),
+    );
+  }
   const coordinator = options.demoKeys.find((k) => k.code === 'cir-vsl') ?? options.demoKeys[0];
   if (coordinator && config.nodeEnv !== 'production') {
     lines.push(

@@ -1,4 +1,8 @@
 import { resolve } from 'node:path';
+import { ConfigError } from './config-error.js';
+import { loadIdentityProviders, type IdentityProviderEntry } from './identity-providers.js';
+
+export { ConfigError } from './config-error.js';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -54,9 +58,22 @@ export interface AppConfig {
   readonly rateLimitBurst: number;
   /** Send Strict-Transport-Security: the broker is reached over https (`FILET_PUBLIC_URL`). */
   readonly hsts: boolean;
+  /**
+   * The console's identity providers, one per agency (a JSON file; see the operators' guide).
+   * Unset with the demo seed: the demo's own OpenID provider is used.
+   */
+  readonly consoleIdentityProvidersFile: string | undefined;
+  /** The providers that file lists, checked at start (client secrets read from the environment). */
+  readonly consoleIdentityProviders: readonly IdentityProviderEntry[];
+  /** A console session ends after this many minutes without a request… */
+  readonly consoleIdleMinutes: number;
+  /** …and in any case this many hours after sign-in. */
+  readonly consoleSessionHours: number;
+  /** The demo's OpenID provider listens here (demo seed only; 0 picks a free port). */
+  readonly demoIdpPort: number;
+  /** The table's time zone: dates in the console are shown in it. */
+  readonly timeZone: string;
 }
-
-export class ConfigError extends Error {}
 
 const NODE_ENVS: readonly NodeEnv[] = ['development', 'test', 'production'];
 const LOG_LEVELS: readonly LogLevel[] = [
@@ -95,6 +112,18 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
   if (['0', 'false', 'off', 'no'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
+function timeZone(env: Env): string {
+  const raw = env.FILET_TIME_ZONE || 'America/Toronto';
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: raw });
+  } catch {
+    throw new ConfigError(
+      `FILET_TIME_ZONE must be an IANA time zone such as America/Moncton (got "${raw}")`,
+    );
+  }
+  return raw;
 }
 
 function databaseUrl(env: Env): string | undefined {
@@ -136,6 +165,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'FILET_WEBHOOK_LEASE_SECONDS must exceed FILET_WEBHOOK_TIMEOUT_MS by at least one second',
     );
   }
+  const providersFile = env.FILET_CONSOLE_IDENTITY_PROVIDERS
+    ? resolve(env.FILET_CONSOLE_IDENTITY_PROVIDERS)
+    : undefined;
   return Object.freeze({
     nodeEnv,
     host,
@@ -172,5 +204,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimitPerMinute: intIn(env, 'FILET_RATE_LIMIT_PER_MINUTE', 600, 0, 100_000_000),
     rateLimitBurst: intIn(env, 'FILET_RATE_LIMIT_BURST', 200, 1, 100_000_000),
     hsts: publicUrl.startsWith('https://'),
+    consoleIdentityProvidersFile: providersFile,
+    consoleIdentityProviders: providersFile
+      ? loadIdentityProviders(providersFile, env, nodeEnv === 'production')
+      : [],
+    consoleIdleMinutes: intIn(env, 'FILET_CONSOLE_IDLE_MINUTES', 15, 1, 480),
+    consoleSessionHours: intIn(env, 'FILET_CONSOLE_SESSION_HOURS', 8, 1, 24),
+    demoIdpPort: intIn(
+      env,
+      'FILET_DEMO_IDP_PORT',
+      port === 0 || port === 65535 ? 0 : port + 1,
+      0,
+      65535,
+    ),
+    timeZone: timeZone(env),
   });
 }

@@ -106,3 +106,64 @@ export const DEMO_NETWORK: readonly DemoAgency[] = [
     alg: 'EdDSA',
   },
 ];
+
+/** A fictional member of a demo agency's staff, as the demo's OpenID provider knows them. */
+export interface DemoStaff {
+  /** The provider's subject identifier (opaque, as real providers' are). */
+  readonly sub: string;
+  readonly agency: string;
+  readonly name: string;
+  /** The provider's groups; each agency's mapping turns them into Filet roles. */
+  readonly groups: readonly string[];
+  readonly title: { readonly fr: string; readonly en: string };
+}
+
+/** The groups the demo agencies' providers use, and the Filet role each grants. */
+export const DEMO_GROUP_ROLES = {
+  'filet-privacy': 'privacy_officer',
+  'filet-legal': 'legal_reviewer',
+  'filet-coordination': 'coordinator',
+  'filet-staff': 'agency_user',
+} as const satisfies Record<string, Role>;
+
+/** Fictional people; any resemblance is accidental. */
+export const DEMO_STAFF: readonly DemoStaff[] = [
+  {
+    sub: 'cir-vsl-0001',
+    agency: 'cir-vsl',
+    name: 'Nadia Ouellet',
+    groups: ['filet-privacy'],
+    title: { fr: 'Responsable de la protection des renseignements', en: 'Privacy officer' },
+  },
+  {
+    sub: 'cir-vsl-0002',
+    agency: 'cir-vsl',
+    name: 'Julien Paradis',
+    groups: ['filet-legal'],
+    title: { fr: 'Conseiller juridique', en: 'Legal reviewer' },
+  },
+  {
+    sub: 'cir-vsl-0003',
+    agency: 'cir-vsl',
+    name: 'Chantal Fortin',
+    groups: ['filet-coordination'],
+    title: { fr: 'Coordonnatrice de la cellule', en: 'Table coordinator' },
+  },
+  {
+    sub: 'police-vsl-0001',
+    agency: 'police-vsl',
+    name: 'Marc-André Gagnon',
+    groups: ['filet-privacy'],
+    title: { fr: 'Responsable de la protection des renseignements', en: 'Privacy officer' },
+  },
+  {
+    sub: 'maison-aube-0001',
+    agency: 'maison-aube',
+    name: 'Isabelle Roy',
+    groups: ['filet-privacy', 'filet-staff'],
+    title: {
+      fr: 'Directrice et responsable de la protection des renseignements',
+      en: 'Director and privacy officer',
+    },
+  },
+];

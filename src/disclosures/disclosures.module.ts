@@ -11,5 +11,6 @@ import { DisclosuresService } from './disclosures.service.js';
   imports: [AuditModule, ReviewsModule, NoticesModule, NotificationsModule],
   controllers: [DisclosuresController],
   providers: [DisclosuresService, DisclosureFactsRepository],
+  exports: [DisclosuresService],
 })
 export class DisclosuresModule {}

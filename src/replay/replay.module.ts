@@ -9,5 +9,6 @@ import { ReplayService } from './replay.service.js';
   imports: [AuditModule],
   controllers: [ReplayController],
   providers: [ReplayService, ReplayRepository],
+  exports: [ReplayService],
 })
 export class ReplayModule {}

@@ -85,6 +85,9 @@ describe('schema discipline', () => {
         case_risk_assessment: 'SELECT,INSERT',
         case_user_assignment: 'SELECT,INSERT',
         // Versions append-only; only the current-version pointer may change (column-level UPDATE).
+        // Sign-ins in flight and console sessions: column-level UPDATE (last seen, ended) only.
+        console_login: 'SELECT,INSERT,DELETE',
+        console_session: 'SELECT,INSERT,DELETE',
         consent: 'SELECT,INSERT',
         consent_version: 'SELECT,INSERT',
         // Deletable at minimisation and end of retention; a version is never updated.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ROLES } from '../../src/common/auth/roles.js';
 import { auditSize } from '../support/audit-helpers.js';
-import { routeTable, type RouteEntry } from '../support/route-table.js';
+import { apiRouteTable, type RouteEntry } from '../support/route-table.js';
 import {
   buildWorld,
   domainDigest,
@@ -242,7 +242,7 @@ describe('every endpoint under arbitrary input (property-based)', () => {
   beforeAll(async () => {
     app = await startTestApp();
     world = await buildWorld(app);
-    routes = routeTable(app.app);
+    routes = apiRouteTable(app.app);
     calls = validCalls(world);
     const doc = (
       await app.request<{

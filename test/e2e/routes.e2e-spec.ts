@@ -8,7 +8,7 @@ import {
 import { agreementBody, createAgreement } from '../factories/agreement.factory.js';
 import { seedCase } from '../factories/case.factory.js';
 import { auditSize } from '../support/audit-helpers.js';
-import { routeTable } from '../support/route-table.js';
+import { apiRouteTable, routeTable } from '../support/route-table.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -26,6 +26,39 @@ describe('route access table', () => {
 
   it('lists every route with its declared access', () => {
     expect(routeTable(app.app).map((r) => `${r.method} ${r.path} -> ${r.access}`)).toEqual([
+      'GET /console -> console',
+      'GET /console/access -> console:privacy_officer',
+      'POST /console/access/holds -> console:privacy_officer',
+      'POST /console/access/holds/:id/release -> console:privacy_officer',
+      'GET /console/assets/console.css -> public',
+      'GET /console/assets/console.js -> public',
+      'GET /console/audit -> console:privacy_officer',
+      'GET /console/audit/records/:seq -> console:privacy_officer',
+      'GET /console/callback -> public',
+      'GET /console/dashboard -> console:coordinator|privacy_officer',
+      'GET /console/integrity -> console:privacy_officer|legal_reviewer',
+      'POST /console/integrity/checkpoints -> console:privacy_officer',
+      'GET /console/integrity/export -> console:privacy_officer',
+      'GET /console/integrity/keys -> console:privacy_officer|legal_reviewer',
+      'POST /console/integrity/verify -> console:privacy_officer',
+      'GET /console/language -> public',
+      'GET /console/notices -> console:privacy_officer',
+      'GET /console/notices/:id -> console:privacy_officer',
+      'POST /console/notices/:id/clear -> console:privacy_officer',
+      'POST /console/notices/:id/sent -> console:privacy_officer',
+      'POST /console/notices/:id/withhold -> console:privacy_officer',
+      'GET /console/policies -> console',
+      'GET /console/policies/replay -> console:privacy_officer|legal_reviewer',
+      'POST /console/policies/replay -> console:privacy_officer|legal_reviewer',
+      'GET /console/register -> console:privacy_officer',
+      'GET /console/register.csv -> console:privacy_officer',
+      'GET /console/reviews -> console:legal_reviewer|privacy_officer',
+      'GET /console/reviews/:id -> console:legal_reviewer|privacy_officer',
+      'POST /console/reviews/:id/comments -> console:legal_reviewer|privacy_officer',
+      'POST /console/reviews/:id/decision -> console:legal_reviewer',
+      'GET /console/sign-in -> public',
+      'GET /console/sign-in/:agency -> public',
+      'POST /console/sign-out -> console',
       'GET /health -> public',
       'GET /health/ready -> public',
       'GET /v1/agencies -> authenticated',
@@ -103,7 +136,7 @@ describe('route access table', () => {
   });
 
   it('every route that is not public answers 401 without a token, over real HTTP', async () => {
-    const guarded = routeTable(app.app).filter((r) => r.access !== 'public');
+    const guarded = apiRouteTable(app.app).filter((r) => r.access !== 'public');
     expect(guarded.length).toBeGreaterThan(0);
     for (const route of guarded) {
       const path = route.path
@@ -124,13 +157,45 @@ describe('route access table', () => {
     }
   });
 
+  it('every console page sends a visitor without a session to sign in; every console form is refused', async () => {
+    const pages = routeTable(app.app).filter((r) => r.access.startsWith('console'));
+    expect(pages.length).toBeGreaterThan(5);
+    for (const route of pages) {
+      const path = route.path.replace(/:\w+/g, '00000000-0000-4000-8000-000000000000');
+      const res = await fetch(`${app.baseUrl}${path}`, {
+        method: route.method,
+        redirect: 'manual',
+        ...(route.method === 'GET'
+          ? {}
+          : {
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: '_csrf=x',
+            }),
+      });
+      const text = await res.text();
+      expect({
+        route: `${route.method} ${route.path}`,
+        status: res.status,
+        location: res.headers.get('location'),
+        code: /console\.sign_in_required/.test(text),
+      }).toEqual({
+        route: `${route.method} ${route.path}`,
+        status: route.method === 'GET' ? 303 : 401,
+        location:
+          route.method === 'GET' ? `/console/sign-in?next=${encodeURIComponent(path)}` : null,
+        code: route.method !== 'GET',
+      });
+    }
+  });
+
   it('the OpenAPI document covers every route, and /docs serves it', async () => {
     const doc = await app.request<{ paths: Record<string, Record<string, unknown>> }>(
       'GET',
       '/docs-json',
     );
     expect(doc.status).toBe(200);
-    for (const route of routeTable(app.app)) {
+    // The console's pages are HTML for people, not part of the API's contract.
+    for (const route of apiRouteTable(app.app)) {
       const openApiPath = route.path.replace(/:(\w+)/g, '{$1}');
       expect({
         route: openApiPath,
@@ -420,7 +485,7 @@ describe('route access table', () => {
     );
     // Suspension must come before reactivation, and a key must exist before it is revoked.
     const order = Object.keys(validCalls);
-    const changing = routeTable(app.app)
+    const changing = apiRouteTable(app.app)
       .filter((r) => r.method !== 'GET')
       .map((r) => `${r.method} ${r.path}`)
       .sort((a, b) => order.indexOf(a) - order.indexOf(b));

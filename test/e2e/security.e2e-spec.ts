@@ -16,7 +16,7 @@ import { auditSize } from '../support/audit-helpers.js';
 import { SEEDED_PERSONAL_DATA } from '../support/personal-data.js';
 import { ENV_ADMIN_URL, requiredEnv } from '../support/test-env.js';
 import { expectProblem } from '../support/problem.js';
-import { routeTable, type RouteEntry } from '../support/route-table.js';
+import { apiRouteTable, type RouteEntry } from '../support/route-table.js';
 import {
   buildWorld,
   domainDigest,
@@ -167,7 +167,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
   beforeAll(async () => {
     app = await startTestApp();
     world = await buildWorld(app);
-    routes = routeTable(app.app);
+    routes = apiRouteTable(app.app);
     doc = (await app.request<Doc>('GET', '/docs-json')).body;
   });
   afterAll(async () => {

@@ -13,7 +13,10 @@ export interface RouteEntry {
 
 function describeAccess(rule: AccessRule | undefined): string {
   if (!rule) return 'UNDECLARED';
-  return rule.kind === 'roles' ? `roles:${rule.roles.join('|')}` : rule.kind;
+  if (rule.kind === 'roles') return `roles:${rule.roles.join('|')}`;
+  if (rule.kind === 'console')
+    return rule.roles.length ? `console:${rule.roles.join('|')}` : 'console';
+  return rule.kind;
 }
 
 function joinPath(...parts: string[]): string {
@@ -49,4 +52,12 @@ export function routeTable(app: INestApplication): RouteEntry[] {
     }
   }
   return routes.sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`));
+}
+
+/**
+ * The API's routes, without the console's pages: those take a session cookie, not a token, and
+ * their sessions, CSRF checks and roles are tested by the console suites.
+ */
+export function apiRouteTable(app: INestApplication): RouteEntry[] {
+  return routeTable(app).filter((r) => r.path !== '/console' && !r.path.startsWith('/console/'));
 }

@@ -525,8 +525,9 @@ export function validCalls(world: World): Record<string, () => ValidCall> {
 }
 
 // The broker's bookkeeping, which every request or a background job changes: spent token ids, the
-// audit log (checked on its own), webhook delivery attempts.
-const NOT_DOMAIN = /^(token_use|audit_(?!hold$).*|webhook_delivery|migrations|typeorm_metadata)$/;
+// audit log (checked on its own), webhook delivery attempts, console sessions (last seen).
+const NOT_DOMAIN =
+  /^(token_use|audit_(?!hold$).*|webhook_delivery|console_session|console_login|migrations|typeorm_metadata)$/;
 
 const digestQueries = new WeakMap<TestApp, string>();
 

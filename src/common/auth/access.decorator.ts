@@ -7,7 +7,9 @@ export const ACCESS_METADATA = 'filet:access';
 export type AccessRule =
   | { readonly kind: 'public' }
   | { readonly kind: 'authenticated' }
-  | { readonly kind: 'roles'; readonly roles: readonly Role[] };
+  | { readonly kind: 'roles'; readonly roles: readonly Role[] }
+  /** A console page: a signed-in session (cookie), CSRF-checked when it changes anything. */
+  | { readonly kind: 'console'; readonly roles: readonly Role[] };
 
 /** No token needed: health and docs only. */
 export const Public = (): MethodDecorator & ClassDecorator =>
@@ -20,3 +22,10 @@ export const Authenticated = (): MethodDecorator & ClassDecorator =>
 /** A valid token carrying at least one of these roles. */
 export const Roles = (...roles: [Role, ...Role[]]): MethodDecorator & ClassDecorator =>
   SetMetadata(ACCESS_METADATA, { kind: 'roles', roles } satisfies AccessRule);
+
+/**
+ * A console page: a live console session, and at least one of these roles when any are given.
+ * Anything but GET must also carry the session's CSRF token and come from the console's origin.
+ */
+export const ConsoleAccess = (...roles: Role[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(ACCESS_METADATA, { kind: 'console', roles } satisfies AccessRule);

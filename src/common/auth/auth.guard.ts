@@ -12,7 +12,18 @@ import { RateLimitProblems } from '../rate-limit/rate-limit.problems.js';
 import { clientAddressKey, RateLimiter } from '../rate-limit/rate-limiter.js';
 import { ACCESS_METADATA, type AccessRule } from './access.decorator.js';
 import { TokenVerifier } from './token-verifier.js';
+import { ConsoleProblems } from '../../console/console.problems.js';
+import { ConsoleSessions, sameSecret } from '../../console/console-sessions.service.js';
 import { UUID } from '../validation/patterns.js';
+import type { Role } from './roles.js';
+
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The one global guard. A route with no access declaration is refused (fail closed); the route
@@ -31,6 +42,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
     private readonly audit: AuditLog,
+    private readonly consoleSessions: ConsoleSessions,
     @InjectConfig() config: AppConfig,
   ) {
     this.limiter = new RateLimiter({
@@ -47,6 +59,7 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!rule) throw new DomainError(CommonProblems.forbidden);
     if (rule.kind === 'public') return true;
+    if (rule.kind === 'console') return this.consoleSession(request, rule.roles);
     try {
       request.principal = await this.verifier.verify(request.headers.authorization);
     } catch (error) {
@@ -57,18 +70,52 @@ export class AuthGuard implements CanActivate {
       throw error;
     }
     await this.limit(request, `agency:${request.principal.agencyId}`, 'agency');
-    if (
-      rule.kind === 'roles' &&
-      !rule.roles.some((role) => request.principal?.roles.includes(role))
-    ) {
-      await this.audit.record(auditContextOf(request), {
-        action: 'auth.forbidden',
-        outcome: 'failure',
-        reasonCodes: [CommonProblems.forbidden.code],
-        targets: { route: `${request.method} ${request.routeOptions.url ?? ''}` },
-      });
-      throw new DomainError(CommonProblems.forbidden);
+    if (rule.kind === 'roles') await this.requireRole(request, rule.roles);
+    return true;
+  }
+
+  private async requireRole(request: FastifyRequest, roles: readonly Role[]): Promise<void> {
+    if (roles.length === 0 || roles.some((role) => request.principal?.roles.includes(role))) return;
+    await this.audit.record(auditContextOf(request), {
+      action: 'auth.forbidden',
+      outcome: 'failure',
+      reasonCodes: [CommonProblems.forbidden.code],
+      targets: { route: `${request.method} ${request.routeOptions.url ?? ''}` },
+    });
+    throw new DomainError(CommonProblems.forbidden);
+  }
+
+  /**
+   * A console page: the session cookie instead of a token. What changes anything must carry the
+   * session's CSRF token and come from this origin (Origin and Fetch Metadata, when the browser
+   * sends them); the token is then taken out of the body, which the page's DTO validates.
+   */
+  private async consoleSession(request: FastifyRequest, roles: readonly Role[]): Promise<boolean> {
+    const session = await this.consoleSessions.authenticate(request.headers.cookie);
+    if (!session) throw new DomainError(ConsoleProblems.signInRequired);
+    request.principal = session.principal;
+    request.consoleSession = session;
+    await this.limit(request, `agency:${session.principal.agencyId}`, 'agency');
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const body = request.body as Record<string, unknown> | undefined;
+      const token = body && typeof body === 'object' ? body._csrf : undefined;
+      const origin = request.headers.origin;
+      const site = request.headers['sec-fetch-site'];
+      const sameOrigin =
+        (origin === undefined || originHost(origin) === request.headers.host) &&
+        (site === undefined || site === 'same-origin');
+      if (typeof token !== 'string' || !sameSecret(token, session.csrfToken) || !sameOrigin) {
+        await this.audit.record(auditContextOf(request), {
+          action: 'auth.forbidden',
+          outcome: 'failure',
+          reasonCodes: [ConsoleProblems.csrf.code],
+          targets: { route: `${request.method} ${request.routeOptions.url ?? ''}` },
+        });
+        throw new DomainError(ConsoleProblems.csrf);
+      }
+      delete body!._csrf;
     }
+    await this.requireRole(request, roles);
     return true;
   }
 

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { negotiateLanguage } from '../i18n/language.js';
 import { stackFrames } from '../logging/logger.js';
 import { toProblem } from './problem.js';
+import { consoleProblem, isConsoleRequest } from '../../console/error-page.js';
+import { languageOf } from '../../console/layout.js';
 
 /** Every error leaves the broker as RFC 9457 problem JSON; unexpected ones are logged without data. */
 @Catch()
@@ -15,7 +17,9 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const problem = toProblem(error, {
-      language: negotiateLanguage(request.headers['accept-language']),
+      language: isConsoleRequest(request)
+        ? languageOf(request)
+        : negotiateLanguage(request.headers['accept-language']),
       requestId: String(request.id),
       instance: request.url.split('?')[0],
     });
@@ -34,6 +38,11 @@ export class ProblemFilter implements ExceptionFilter {
       );
     }
     if (reply.sent) return;
+    if (isConsoleRequest(request)) {
+      const rendered = consoleProblem(request, problem);
+      void reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+      return;
+    }
     void reply.code(problem.status).headers(problem.headers).send(JSON.stringify(problem.body));
   }
 }

@@ -1,0 +1,2 @@
+/** A setting is missing or wrong: the broker refuses to start and says which. */
+export class ConfigError extends Error {}

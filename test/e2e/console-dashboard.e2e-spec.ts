@@ -1,0 +1,296 @@
+import { escapeHtml } from '../../src/console/html.js';
+import { createAgency, type TestAgency } from '../factories/agency.factory.js';
+import { agreementBody } from '../factories/agreement.factory.js';
+import { daysFromToday, highRiskCase } from '../factories/case.factory.js';
+import { consoleClient } from '../support/console.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const EN = { 'accept-language': 'en-CA,en;q=0.9' };
+
+const ATTESTED = {
+  reasonable_cause: true,
+  serious_risk: true,
+  identified_person: true,
+  urgency: true,
+};
+
+/** The totals row of a chart's table of figures: series key → number. */
+function totals(text: string, chart: 'basis' | 'outcome' | 'exceptions'): Record<string, number> {
+  const table = new RegExp(`<table id="chart-${chart}-table">([\\s\\S]*?)</table>`).exec(text);
+  if (!table) throw new Error(`no table for ${chart}`);
+  const foot = /<tfoot>([\s\S]*?)<\/tfoot>/.exec(table[1])![1];
+  return Object.fromEntries(
+    [...foot.matchAll(/data-series="(\w+)">\s*([^<]*?)\s*</g)].map((m) => [m[1], Number(m[2])]),
+  );
+}
+
+/** The number on a summary card. */
+function card(text: string, id: 'decisions' | 'exceptions' | 'reviews' | 'alerts'): number {
+  const found = new RegExp(`id="card-${id}"[\\s\\S]*?<p class="value">([^<]*)</p>`).exec(text);
+  if (!found) throw new Error(`no card ${id}`);
+  return Number(found[1].trim());
+}
+
+/** Rows of a chart's table (one per day). */
+function dayRows(text: string, chart: string): number {
+  const table = new RegExp(`<table id="chart-${chart}-table">([\\s\\S]*?)</table>`).exec(text)!;
+  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(table[1])![1];
+  return [...body.matchAll(/<tr>/g)].length;
+}
+
+/**
+ * The dashboard over real HTTP, on disclosures made through the API: a consent-based release, a
+ * refusal, a life/safety exception (which opens a review) and a risk change alert.
+ */
+describe('console: dashboard', () => {
+  let app: TestApp;
+  let table: TestAgency;
+  let police: TestAgency;
+  let shelter: TestAgency;
+  let outsider: TestAgency;
+
+  const ok = async <T>(
+    res: Promise<{ status: number; text: string; body: T }>,
+    what: string,
+  ): Promise<T> => {
+    const done = await res;
+    if (done.status >= 300) throw new Error(`${what}: ${done.status} ${done.text}`);
+    return done.body;
+  };
+  /** Risk-change alerts not yet acknowledged in an agency's inbox (GET /v1/inbox). */
+  const inboxAlerts = async (agency: TestAgency): Promise<number> => {
+    const inbox = await ok(
+      app.request<{ items: { kind: string }[] }>('GET', '/v1/inbox?limit=200', {
+        token: await agency.token(['agency_user']),
+      }),
+      'inbox',
+    );
+    return inbox.items.filter((i) => i.kind === 'risk_change').length;
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    table = await createAgency(app.dataSource, { sector: 'coordination' });
+    police = await createAgency(app.dataSource, { sector: 'police' });
+    shelter = await createAgency(app.dataSource, { sector: 'shelter' });
+    outsider = await createAgency(app.dataSource, { sector: 'health' });
+    const { caseId, victimId } = await highRiskCase(app, {
+      referrer: police,
+      coordinator: table,
+      assigned: [police, shelter],
+    });
+    await ok(
+      app.request('POST', `/v1/cases/${caseId}/information`, {
+        token: await shelter.token(['agency_user']),
+        body: {
+          personId: victimId,
+          category: 'location',
+          fields: { address: '12 rue des Lilas', municipality: 'Val-Saint-Loup' },
+          retainUntil: daysFromToday(365),
+        },
+      }),
+      'item',
+    );
+    await ok(
+      app.request('POST', `/v1/cases/${caseId}/consents`, {
+        token: await shelter.token(['agency_user']),
+        body: {
+          personId: victimId,
+          recipientAgencyIds: [police.id],
+          categories: ['location'],
+          purposes: ['safety_planning'],
+          howObtained: 'in_person',
+          capacityNote: 'capable_presumed',
+        },
+      }),
+      'consent',
+    );
+    const agreement = await ok(
+      app.request<{ id: string }>('POST', '/v1/agreements', {
+        token: await table.token(['coordinator']),
+        body: agreementBody([shelter.id, police.id], {
+          purposes: ['safety_planning'],
+          flows: [{ fromAgencyId: shelter.id, toAgencyId: police.id, categories: ['location'] }],
+        }),
+      }),
+      'agreement',
+    );
+    for (const party of [shelter, police]) {
+      await ok(
+        app.request('POST', `/v1/agreements/${agreement.id}/signatures`, {
+          token: await party.token(['legal_reviewer']),
+          body: { version: 1 },
+        }),
+        'signature',
+      );
+    }
+    const decide = async (body: Record<string, unknown>, path = '/v1/disclosures') =>
+      ok(
+        app.request<{ outcome: string }>('POST', path, {
+          token: await police.token(['agency_user']),
+          body: { caseId, personId: victimId, purpose: 'safety_planning', ...body },
+        }),
+        'disclosure',
+      );
+    expect((await decide({ categories: ['location'], basis: 'consent' })).outcome).toBe('permit');
+    // Nothing of this category is held: refused.
+    expect((await decide({ categories: ['weapons'], basis: 'consent' })).outcome).toBe('deny');
+    const exception = await decide({
+      categories: ['location'],
+      purpose: 'emergency',
+      basis: 'life_safety',
+      attestation: { criteria: ATTESTED, attestedAt: new Date().toISOString() },
+    });
+    expect(exception.outcome).toBe('permit');
+    // A dry run is not a disclosure: not counted.
+    await decide({ categories: ['location'], basis: 'consent' }, '/v1/disclosures/dry-run');
+    const change = await ok(
+      app.request<{ alerted: number }>('POST', `/v1/cases/${caseId}/risk-changes`, {
+        token: await police.token(['agency_user']),
+        body: { kind: 'release_from_custody', occurredAt: new Date().toISOString() },
+      }),
+      'risk change',
+    );
+    expect(change.alerted).toBeGreaterThan(0);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it("the coordinating agency's coordinator sees the whole table's figures", async () => {
+    const coordinator = await consoleClient(app, table.id, ['coordinator']);
+    const page = await coordinator.get('/console/dashboard');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<h1>Tableau de bord</h1>');
+    expect(totals(page.text, 'basis')).toEqual({
+      consent: 2,
+      life_safety: 1,
+      legal_obligation: 0,
+      total: 3,
+    });
+    expect(totals(page.text, 'outcome')).toEqual({
+      permit: 2,
+      partial: 0,
+      deny: 1,
+      pending: 0,
+      total: 3,
+    });
+    expect(totals(page.text, 'exceptions')).toEqual({ life_safety: 1, total: 1 });
+    expect(card(page.text, 'decisions')).toBe(3);
+    expect(card(page.text, 'exceptions')).toBe(1);
+    expect(card(page.text, 'reviews')).toBeGreaterThanOrEqual(1);
+    const everyInbox =
+      (await inboxAlerts(table)) +
+      (await inboxAlerts(police)) +
+      (await inboxAlerts(shelter)) +
+      (await inboxAlerts(outsider));
+    expect(everyInbox).toBeGreaterThan(0);
+    expect(card(page.text, 'alerts')).toBe(everyInbox);
+    expect(page.text).toContain('Toute la table');
+    // 30 days by default, one row per day in the figures.
+    expect(dayRows(page.text, 'basis')).toBe(30);
+
+    // Charts: SVG images with their title and description, a legend, no inline style.
+    expect(page.text).toMatch(
+      /<svg\s+class="chart"\s+role="img"\s+aria-labelledby="chart-basis-title chart-basis-desc"/,
+    );
+    expect(page.text).toContain(
+      '<title id="chart-basis-title">Décisions par jour, selon la base</title>',
+    );
+    expect(page.text).toMatch(/<desc id="chart-outcome-desc">[^<]*3 décision\(s\)/);
+    expect(page.text).toMatch(/<ul class="legend"[^>]*>\s*<li>\s*<span class="swatch s1 plain"/);
+    expect(page.text).not.toMatch(/\sstyle=/);
+    expect(page.text).toContain('<summary>Les chiffres (tableau)</summary>');
+  });
+
+  it('a holder sees only its part: decisions it held, reviews of them, its own alerts', async () => {
+    const officer = await consoleClient(app, shelter.id, ['privacy_officer']);
+    const page = await officer.get('/console/dashboard?days=7', EN);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<h1>Dashboard</h1>');
+    expect(page.text).toContain(escapeHtml("Your agency's part only"));
+    // The refusal released nothing of the shelter's: not its decision.
+    expect(totals(page.text, 'basis')).toEqual({
+      consent: 1,
+      life_safety: 1,
+      legal_obligation: 0,
+      total: 2,
+    });
+    expect(totals(page.text, 'outcome')).toEqual(
+      expect.objectContaining({ permit: 2, deny: 0, total: 2 }),
+    );
+    expect(card(page.text, 'exceptions')).toBe(1);
+    expect(card(page.text, 'reviews')).toBe(1);
+    const alerts = await inboxAlerts(shelter);
+    expect(alerts).toBe(1);
+    expect(card(page.text, 'alerts')).toBe(alerts);
+    expect(dayRows(page.text, 'outcome')).toBe(7);
+    expect(page.text).toContain(
+      '<title id="chart-basis-title">Decisions per day, by basis</title>',
+    );
+    expect(page.text).toContain('<summary>The figures (table)</summary>');
+    // The requester's coordinator: all three of its decisions, none of the alerts (it reported).
+    const requester = await consoleClient(app, police.id, ['coordinator']);
+    const asPolice = await requester.get('/console/dashboard?days=90');
+    expect(totals(asPolice.text, 'outcome')).toEqual(
+      expect.objectContaining({ permit: 2, deny: 1, total: 3 }),
+    );
+    expect(card(asPolice.text, 'alerts')).toBe(await inboxAlerts(police));
+    expect(dayRows(asPolice.text, 'basis')).toBe(90);
+  });
+
+  it('an agency with no part in anything sees zeros', async () => {
+    const coordinator = await consoleClient(app, outsider.id, ['coordinator']);
+    const page = await coordinator.get('/console/dashboard');
+    expect(page.status).toBe(200);
+    for (const id of ['decisions', 'exceptions', 'reviews', 'alerts'] as const) {
+      expect(card(page.text, id)).toBe(0);
+    }
+    expect(totals(page.text, 'basis')).toEqual({
+      consent: 0,
+      life_safety: 0,
+      legal_obligation: 0,
+      total: 0,
+    });
+    expect(page.text).toContain('<title id="chart-exceptions-title">');
+  });
+
+  it('records each read in the audit log', async () => {
+    const before = await ok(
+      app.request<{ items: unknown[] }>('GET', '/v1/audit/records?action=dashboard.read', {
+        token: await table.token(['privacy_officer']),
+      }),
+      'records',
+    );
+    const officer = await consoleClient(app, table.id, ['privacy_officer'], 'officer-table');
+    expect((await officer.get('/console/dashboard?days=30')).status).toBe(200);
+    const after = await ok(
+      app.request<{ items: { record: Record<string, unknown> }[] }>(
+        'GET',
+        '/v1/audit/records?action=dashboard.read',
+        { token: await table.token(['privacy_officer']) },
+      ),
+      'records',
+    );
+    expect(after.items).toHaveLength(before.items.length + 1);
+    expect(after.items[0].record).toEqual(
+      expect.objectContaining({
+        action: 'dashboard.read',
+        outcome: 'success',
+        actor: expect.objectContaining({ agencyId: table.id, subject: 'officer-table' }),
+      }),
+    );
+  });
+
+  it('refuses a bad period and other roles with a page, never a 500', async () => {
+    const coordinator = await consoleClient(app, table.id, ['coordinator']);
+    for (const bad of ['days=5', 'days=abc', 'days=', 'days=30&days=7', 'other=1']) {
+      const res = await coordinator.get(`/console/dashboard?${bad}`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      expect(res.text).toContain('request.invalid');
+    }
+    const reviewer = await consoleClient(app, table.id, ['legal_reviewer', 'agency_user']);
+    expect((await reviewer.get('/console/dashboard')).status).toBe(403);
+  });
+});
