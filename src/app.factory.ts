@@ -131,7 +131,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   // HTML forms post to the console only; the API takes JSON (a form there is 415, as before).
   fastify.addContentTypeParser(
     'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: 65_536 },
+    // A proposed policy file can be long: the API's body limit, not less.
+    { parseAs: 'string', bodyLimit: options.config.bodyLimitBytes },
     (request, body, done) => {
       if (!isConsolePage(request.url)) {
         done(

@@ -168,7 +168,10 @@ export class AgenciesService implements IssuerDirectory {
     });
   }
 
-  /** Takes effect at once: the next request signed by this agency gets 401. */
+  /**
+   * Takes effect at once: the next request signed by this agency gets 401, and a suspension ends
+   * its staff's console sessions (a reactivation does not bring them back).
+   */
   setStatus(
     ctx: AuditContext,
     id: string,
@@ -180,6 +183,12 @@ export class AgenciesService implements IssuerDirectory {
       if (agency.status === status) throw new DomainError(AgencyProblems.alreadyInStatus);
       agency.status = status;
       const saved = await this.agencies.saveAgency(agency, manager);
+      if (status === 'suspended') {
+        await manager.query(
+          `UPDATE console_session SET ended_at = now() WHERE agency_id = $1 AND ended_at IS NULL`,
+          [saved.id],
+        );
+      }
       const view = AgencyDetailDto.fromWithKeys(
         saved,
         await this.agencies.findKeys(saved.id, manager),

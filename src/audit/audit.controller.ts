@@ -25,7 +25,11 @@ import { AuditProblems } from './audit.problems.js';
 import type { AuditContext } from './audit.types.js';
 import { AuditSigner } from './audit-signer.js';
 import type { PublishedKey } from './broker-keys.js';
-import { CheckpointsService, type Checkpoint } from './checkpoints.service.js';
+import {
+  CheckpointsService,
+  issueRecordedCheckpoint,
+  type Checkpoint,
+} from './checkpoints.service.js';
 import {
   CheckpointListQueryDto,
   ConsistencyQueryDto,
@@ -80,17 +84,7 @@ export class AuditController {
       'Issues a checkpoint of the log as it is now (on demand), and records that it did.',
   })
   async issueCheckpoint(@Audit() ctx: AuditContext): Promise<Checkpoint> {
-    // The checkpoint and the record of its issue commit together.
-    return this.log.transaction(ctx, async ({ manager, record }) => {
-      const checkpoint = await this.checkpoints.issue(manager);
-      if (!checkpoint) throw new DomainError(AuditProblems.noCheckpoint);
-      await record({
-        action: 'audit.checkpoint.issue',
-        outcome: 'success',
-        targets: { treeSize: checkpoint.treeSize },
-      });
-      return checkpoint;
-    });
+    return issueRecordedCheckpoint(this.log, this.checkpoints, ctx);
   }
 
   @Get('records/:seq/proof')

@@ -1,11 +1,15 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error.js';
 import { InjectLogger } from '../common/logging/logger.provider.js';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.provider.js';
+import type { AuditLog } from './audit-log.js';
 import { AuditSequencer } from './audit-sequencer.js';
 import { AuditSigner, type CheckpointClaims } from './audit-signer.js';
+import { AuditProblems } from './audit.problems.js';
+import type { AuditContext } from './audit.types.js';
 import { rootFromFrontier } from './core/merkle.js';
 
 export interface Checkpoint {
@@ -143,4 +147,25 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
         this.issuing = undefined;
       });
   }
+}
+
+/**
+ * A checkpoint issued on demand (`POST /v1/audit/checkpoints`, the console's integrity page): the
+ * checkpoint and the record of its issue commit together; none to issue is a problem.
+ */
+export function issueRecordedCheckpoint(
+  log: AuditLog,
+  checkpoints: CheckpointsService,
+  ctx: AuditContext,
+): Promise<Checkpoint> {
+  return log.transaction(ctx, async ({ manager, record }) => {
+    const checkpoint = await checkpoints.issue(manager);
+    if (!checkpoint) throw new DomainError(AuditProblems.noCheckpoint);
+    await record({
+      action: 'audit.checkpoint.issue',
+      outcome: 'success',
+      targets: { treeSize: checkpoint.treeSize },
+    });
+    return checkpoint;
+  });
 }

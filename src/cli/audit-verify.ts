@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { EXPORT_FORMAT, type ExportLine } from '../audit/audit-export.js';
 import type { PublishedKey } from '../audit/broker-keys.js';
-import { LogVerifier, type VerifyProblem } from '../audit/core/log-verifier.js';
+import { LogVerifier } from '../audit/core/log-verifier.js';
+import { VERIFY_PROBLEM_LABELS } from '../audit/verify-problem-labels.js';
 
 const USAGE = `Usage: npm run audit:verify -- <export.ndjson> --trust <keys.json> [--checkpoint <jws>]... [--receipt <jws>]... [--receipts <file>]
   Vérifie hors ligne un export du journal d'audit : chaque feuille, chaque point de contrôle signé, les reçus.
@@ -15,43 +16,6 @@ const USAGE = `Usage: npm run audit:verify -- <export.ndjson> --trust <keys.json
   --checkpoint  a checkpoint you kept yourself (e.g. from GET /v1/audit/checkpoints/latest): the
                 log must reach it and agree with it. Records after the last checkpoint are not yet
                 protected by any signature; the summary says how many.`;
-
-const MESSAGES: Record<VerifyProblem['code'], { fr: string; en: string }> = {
-  'record.missing': { fr: 'enregistrement manquant', en: 'record missing' },
-  'record.out_of_order': { fr: 'enregistrement hors séquence', en: 'record out of sequence' },
-  'record.unreadable': {
-    fr: 'enregistrement illisible ou non canonique',
-    en: 'record unreadable or not canonical',
-  },
-  'record.seq_mismatch': { fr: 'numéro de séquence altéré', en: 'sequence number altered' },
-  'record.hash_mismatch': { fr: 'empreinte de feuille altérée', en: 'leaf hash altered' },
-  'checkpoint.bad_signature': {
-    fr: 'signature de point de contrôle invalide',
-    en: 'checkpoint signature invalid',
-  },
-  'checkpoint.wrong_log': {
-    fr: 'point de contrôle d’un autre journal',
-    en: 'checkpoint of another log',
-  },
-  'checkpoint.equivocation': {
-    fr: 'deux points de contrôle signés de même taille et de racines différentes (journal bifurqué)',
-    en: 'two signed checkpoints of one size with different roots (forked log)',
-  },
-  'checkpoint.root_mismatch': {
-    fr: 'racine différente de la racine signée',
-    en: 'root differs from the signed root',
-  },
-  'checkpoint.beyond_log': {
-    fr: 'point de contrôle au-delà de la fin du journal (fin tronquée)',
-    en: 'checkpoint beyond the end of the log (tail truncated)',
-  },
-  'receipt.bad_signature': { fr: 'signature de reçu invalide', en: 'receipt signature invalid' },
-  'receipt.not_in_log': { fr: 'reçu absent du journal', en: 'receipt not in the log' },
-  'log.size_mismatch': {
-    fr: 'taille du journal différente de l’en-tête',
-    en: 'log size differs from its header',
-  },
-};
 
 function keysFrom(json: unknown): PublishedKey[] {
   const keys = (json as { keys?: unknown }).keys ?? json;
@@ -162,7 +126,7 @@ async function main(): Promise<number> {
   ]
     .filter(Boolean)
     .join(', ');
-  const message = MESSAGES[problem.code];
+  const message = VERIFY_PROBLEM_LABELS[problem.code];
   console.error(`ÉCHEC / FAILED: ${problem.code} (${where}) — ${message.fr} / ${message.en}`);
   return 1;
 }

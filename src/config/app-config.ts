@@ -69,6 +69,8 @@ export interface AppConfig {
   readonly consoleIdleMinutes: number;
   /** …and in any case this many hours after sign-in. */
   readonly consoleSessionHours: number;
+  /** The sign-in page lists the agencies (else it asks for the agency's code). */
+  readonly consoleListAgencies: boolean;
   /** The demo's OpenID provider listens here (demo seed only; 0 picks a free port). */
   readonly demoIdpPort: number;
   /** The table's time zone: dates in the console are shown in it. */
@@ -209,6 +211,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ? loadIdentityProviders(providersFile, env, nodeEnv === 'production')
       : [],
     consoleIdleMinutes: intIn(env, 'FILET_CONSOLE_IDLE_MINUTES', 15, 1, 480),
+    consoleListAgencies: flag(env, 'FILET_CONSOLE_LIST_AGENCIES', demoSeed),
     consoleSessionHours: intIn(env, 'FILET_CONSOLE_SESSION_HOURS', 8, 1, 24),
     demoIdpPort: intIn(
       env,

@@ -1,6 +1,6 @@
 import { ConfigError } from './config-error.js';
 import { parseIdentityProviders } from './identity-providers.js';
-import { mapRoles } from '../console/identity-providers.js';
+import { belongsToAgency, mapRoles } from '../console/identity-providers.js';
 
 const entry = {
   agency: 'police-vsl',
@@ -48,6 +48,25 @@ describe('console identity providers (FILET_CONSOLE_IDENTITY_PROVIDERS)', () => 
   ])('refuses %s', (_what, raw, message) => {
     expect(() => parseIdentityProviders(raw, { env, production: true })).toThrow(ConfigError);
     expect(() => parseIdentityProviders(raw, { env, production: true })).toThrow(message);
+  });
+
+  it('refuses agencies sharing one provider unless each names the claim that tells them apart', () => {
+    const shared = { ...entry, agency: 'maison-aube' };
+    expect(() => parseIdentityProviders([entry, shared], { env, production: true })).toThrow(
+      /share the issuer .*agencyClaim/,
+    );
+    const parsed = parseIdentityProviders(
+      [
+        { ...entry, agencyClaim: { name: 'org', value: 'police' } },
+        { ...shared, agencyClaim: { name: 'org', value: 'aube' } },
+      ],
+      { env, production: true },
+    );
+    expect(parsed.map((p) => p.agencyClaim?.value)).toEqual(['police', 'aube']);
+    expect(belongsToAgency(parsed[0], { org: 'police' })).toBe(true);
+    expect(belongsToAgency(parsed[0], { org: ['x', 'police'] })).toBe(true);
+    expect(belongsToAgency(parsed[0], { org: 'aube' })).toBe(false);
+    expect(belongsToAgency(parsed[0], {})).toBe(false);
   });
 
   it('allows a plain-http issuer for the demo outside production only', () => {

@@ -22,6 +22,11 @@ export interface IdentityProviderEntry {
   readonly roles: Readonly<Record<string, Role>>;
   /** What the sign-in button says, e.g. "Compte du CISSS". */
   readonly label?: Localized;
+  /**
+   * A claim the ID token must carry with this value (or, for a list, contain it): required when
+   * several agencies share one provider, so that one agency's account never opens another's console.
+   */
+  readonly agencyClaim?: { readonly name: string; readonly value: string };
   /** Plain http to the provider: the demo and tests only, refused in production. */
   readonly allowInsecureHttp?: boolean;
 }
@@ -46,7 +51,7 @@ export function parseIdentityProviders(
   if (!Array.isArray(raw))
     throw new ConfigError('FILET_CONSOLE_IDENTITY_PROVIDERS must hold a JSON array');
   const seen = new Set<string>();
-  return raw.map((entry: Record<string, unknown>, index) => {
+  const entries = raw.map((entry: Record<string, unknown>, index) => {
     if (typeof entry !== 'object' || entry === null) throw problem(index, 'not an object');
     const { agency, issuer, clientId, scope, rolesClaim, roles, label } = entry;
     if (!text(agency) || !/^[a-z0-9][a-z0-9-]{1,62}$/.test(agency))
@@ -111,9 +116,30 @@ export function parseIdentityProviders(
       rolesClaim,
       roles: roles as Record<string, Role>,
       label: label as Localized | undefined,
+      agencyClaim: agencyClaimOf(index, entry.agencyClaim),
       allowInsecureHttp: insecure,
     };
   });
+  // One provider for several agencies (one tenant, several clients): each must say which claim
+  // tells its people apart, or an account of one agency could open another agency's console.
+  for (const entry of entries) {
+    const sharing = entries.filter((e) => e.issuer === entry.issuer);
+    if (sharing.length > 1 && sharing.some((e) => !e.agencyClaim)) {
+      throw new ConfigError(
+        `FILET_CONSOLE_IDENTITY_PROVIDERS: ${sharing.map((e) => e.agency).join(', ')} share the issuer ${entry.issuer}: give each an "agencyClaim"`,
+      );
+    }
+  }
+  return entries;
+}
+
+function agencyClaimOf(index: number, raw: unknown): { name: string; value: string } | undefined {
+  if (raw === undefined) return undefined;
+  const claim = raw as { name?: unknown; value?: unknown } | null;
+  if (typeof claim !== 'object' || claim === null || !text(claim.name) || !text(claim.value)) {
+    throw problem(index, '"agencyClaim" must have a "name" and a "value"');
+  }
+  return { name: claim.name, value: claim.value };
 }
 
 /** Reads and checks the providers file named by FILET_CONSOLE_IDENTITY_PROVIDERS. */

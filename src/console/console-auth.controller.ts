@@ -21,10 +21,12 @@ import {
   sameSecret,
   SESSION_COOKIE,
 } from './console-sessions.service.js';
-import { SafeNextDto, LanguageSwitchDto } from './dto/console-auth.dto.js';
+import { safeNext } from './safe-next.js';
+import { AgencyCodeDto, SafeNextDto, LanguageSwitchDto } from './dto/console-auth.dto.js';
 import { html } from './html.js';
 import { defineMessages } from './i18n.js';
-import { mapRoles, IdentityProviders } from './identity-providers.js';
+import { belongsToAgency, mapRoles, IdentityProviders } from './identity-providers.js';
+import { SUBJECT } from '../common/validation/patterns.js';
 import { LANGUAGE_COOKIE, languageOf, page, sectionsFor, viewOf } from './layout.js';
 
 const t = defineMessages({
@@ -39,17 +41,19 @@ const t = defineMessages({
     en: 'No identity provider is configured (FILET_CONSOLE_IDENTITY_PROVIDERS).',
   },
   signedOut: { fr: 'Vous êtes déconnecté·e.', en: 'You are signed out.' },
+  code: { fr: 'Code de votre organisme', en: "Your agency's code" },
+  codeHint: {
+    fr: "Par exemple police-vsl ; votre administrateur vous l'a donné.",
+    en: 'For example police-vsl; your administrator gave it to you.',
+  },
+  continue: { fr: 'Continuer', en: 'Continue' },
+  landing: { fr: 'Connexion réussie', en: 'Signed in' },
+  go: { fr: 'Continuer vers la console', en: 'Continue to the console' },
   nothing: {
     fr: 'Votre rôle ne donne accès à aucune page de la console.',
     en: 'Your role gives access to no page of the console.',
   },
 });
-
-/** A way back inside the console only: never another site, never a protocol-relative URL. */
-export function safeNext(next: string | undefined): string {
-  if (!next || !/^\/console(?:[/?][^\\\s]*)?$/.test(next) || next.includes('//')) return '/console';
-  return next;
-}
 
 function cookie(name: string, value: string, maxAgeSeconds: number, path = '/'): string {
   return `${name}=${value}; Path=${path}; Max-Age=${maxAgeSeconds}; HttpOnly; Secure; SameSite=Lax`;
@@ -108,6 +112,11 @@ export class ConsoleAuthController {
     seeOther(reply, `/console/${start ?? 'policies'}`);
   }
 
+  /**
+   * The sign-in page. Which agencies are on the table is not for anyone who asks: the page asks
+   * for the agency's code, and lists the agencies only where the table chose to
+   * (`FILET_CONSOLE_LIST_AGENCIES`, on with the fictional demo network).
+   */
   @Get('sign-in')
   @Public()
   async signInPage(
@@ -118,33 +127,51 @@ export class ConsoleAuthController {
     const view = { ...viewOf(request, this.config.timeZone), session: undefined };
     const lang = view.lang;
     const entries = this.providers.list();
-    const agencies = entries.length
-      ? ((await this.dataSource.query(
-          `SELECT code, name_fr, name_en FROM agency WHERE status = 'active' AND code = ANY($1) ORDER BY code`,
-          [entries.map((e) => e.agency)],
-        )) as { code: string; name_fr: string; name_en: string }[])
-      : [];
+    const agencies =
+      entries.length && this.config.consoleListAgencies
+        ? ((await this.dataSource.query(
+            `SELECT code, name_fr, name_en FROM agency WHERE status = 'active' AND code = ANY($1) ORDER BY code`,
+            [entries.map((e) => e.agency)],
+          )) as { code: string; name_fr: string; name_en: string }[])
+        : [];
     const next = safeNext(query.next);
-    const body = html` ${query.signedOut ? html`<div class="notice-box ok" role="status"><p>${t(lang, 'signedOut')}</p></div>` : ''}
+    const list = html`<ul class="providers" aria-labelledby="providers">
+      ${agencies.map((a) => {
+        const entry = entries.find((e) => e.agency === a.code);
+        const name = lang === 'fr' ? a.name_fr : a.name_en;
+        return html`<li>
+          <a href="/console/sign-in/${a.code}?next=${encodeURIComponent(next)}"
+            >${name}${entry?.label ? html`<br /><small>${entry.label[lang]}</small>` : ''}</a
+          >
+        </li>`;
+      })}
+    </ul>`;
+    const byCode = html`<form method="get" action="/console/sign-in/agency" class="filters">
+      <input type="hidden" name="next" value="${next}" />
+      <div class="field">
+        <label for="agency-code">${t(lang, 'code')}</label>
+        <input id="agency-code" name="agency" required autocomplete="organization"
+          pattern="[a-z0-9][a-z0-9\-]{1,62}" aria-describedby="agency-code-hint" />
+        <small id="agency-code-hint">${t(lang, 'codeHint')}</small>
+      </div>
+      <button type="submit">${t(lang, 'continue')}</button>
+    </form>`;
+    const body = html`${query.signedOut ? html`<div class="notice-box ok" role="status"><p>${t(lang, 'signedOut')}</p></div>` : ''}
       <p>${t(lang, 'intro')}</p>
       <h2 id="providers">${t(lang, 'choose')}</h2>
-      ${
-        agencies.length
-          ? html`<ul class="providers" aria-labelledby="providers">
-              ${agencies.map((a) => {
-                const entry = entries.find((e) => e.agency === a.code);
-                const name = lang === 'fr' ? a.name_fr : a.name_en;
-                return html`<li>
-                  <a href="/console/sign-in/${a.code}?next=${encodeURIComponent(next)}"
-                    >${name}${entry?.label ? html`<br /><small>${entry.label[lang]}</small>` : ''}</a
-                  >
-                </li>`;
-              })}
-            </ul>`
-          : html`<p>${t(lang, 'none')}</p>`
-      }`;
+      ${entries.length ? (agencies.length ? list : byCode) : html`<p>${t(lang, 'none')}</p>`}`;
     void reply.header('content-type', 'text/html; charset=utf-8');
     return page(view, { title: t(lang, 'title'), body });
+  }
+
+  /** The code typed on the sign-in page: on to that agency's provider. */
+  @Get('sign-in/agency')
+  @Public()
+  byCode(@Query() query: AgencyCodeDto, @Res() reply: FastifyReply): void {
+    seeOther(
+      reply,
+      `/console/sign-in/${query.agency}?next=${encodeURIComponent(safeNext(query.next))}`,
+    );
   }
 
   /** Sends the browser to the agency's provider with a fresh state, nonce and PKCE challenge. */
@@ -188,6 +215,9 @@ export class ConsoleAuthController {
       state,
       nonce,
       ui_locales: languageOf(request),
+      // The person proves who they are at every sign-in: on a shared computer, the provider's own
+      // session must not sign the next person in as the previous one.
+      prompt: 'login',
     });
     seeOther(reply, url.href, [cookie(LOGIN_COOKIE, state, 600)]);
   }
@@ -237,15 +267,35 @@ export class ConsoleAuthController {
         headers: { 'set-cookie': clearLogin },
       });
     }
-    const subject = typeof claims.sub === 'string' ? claims.sub.slice(0, 255) : '';
+    // One provider may serve several agencies: the account must be this agency's.
+    if (!belongsToAgency(entry, claims)) {
+      await this.refuse(request, ConsoleProblems.wrongAgency.code, agency.id);
+      throw new DomainError(ConsoleProblems.wrongAgency, { headers: { 'set-cookie': clearLogin } });
+    }
+    // The subject goes into the permanent log as the actor: an opaque id, as the API requires of a
+    // token's `sub` — never an e-mail address or a name, which the log could not forget.
+    const subject = typeof claims.sub === 'string' && SUBJECT.test(claims.sub) ? claims.sub : '';
+    if (!subject) {
+      await this.refuse(request, ConsoleProblems.subjectUnusable.code, agency.id);
+      throw new DomainError(ConsoleProblems.subjectUnusable, {
+        headers: { 'set-cookie': clearLogin },
+      });
+    }
     const roles = mapRoles(entry, claims).filter(
       (r): r is Role => isRole(r) && agency.allowed_roles.includes(r),
     );
-    if (!subject || roles.length === 0) {
+    if (roles.length === 0) {
       await this.refuse(request, ConsoleProblems.noRole.code, agency.id);
       throw new DomainError(ConsoleProblems.noRole, { headers: { 'set-cookie': clearLogin } });
     }
-    const displayName = typeof claims.name === 'string' ? claims.name.slice(0, 200) : null;
+    // Shown in the header only (never logged nor recorded); no control characters.
+    const displayName =
+      typeof claims.name === 'string'
+        ? claims.name.replace(/[\p{Cc}\p{Cs}]/gu, '').slice(0, 200) || null
+        : null;
+    // A sign-in in a browser that still holds a session ends that session.
+    const previous = await this.sessions.authenticate(request.headers.cookie);
+    if (previous) await this.sessions.end(previous.id);
     const session = await this.sessions.create({
       agencyId: agency.id,
       subject,
@@ -264,11 +314,28 @@ export class ConsoleAuthController {
       outcome: 'success',
       targets: { sessionId: session.id },
     });
-    seeOther(reply, login.returnTo, [
-      clearLogin,
-      cookie(SESSION_COOKIE, session.secret, this.config.consoleSessionHours * 3600),
-      cookie(LANGUAGE_COOKIE, login.language, 31_536_000),
-    ]);
+    // Not a redirect: the provider's answer is a cross-site navigation, and a redirect would carry
+    // that into the first page (which then asks the person to confirm). A page that moves on by
+    // itself makes the next request a same-origin one.
+    const lang = login.language;
+    void reply
+      .code(200)
+      .header('set-cookie', [
+        clearLogin,
+        cookie(SESSION_COOKIE, session.secret, this.config.consoleSessionHours * 3600),
+        cookie(LANGUAGE_COOKIE, lang, 31_536_000),
+      ])
+      .header('content-type', 'text/html; charset=utf-8')
+      .send(
+        html`<!doctype html>
+<html lang="${lang}">
+<head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${login.returnTo}">
+<title>${t(lang, 'landing')} — Filet</title>
+<link rel="stylesheet" href="/console/assets/console.css"></head>
+<body><main id="main"><h1>${t(lang, 'landing')}</h1>
+<p><a href="${login.returnTo}">${t(lang, 'go')}</a></p></main></body>
+</html>`.value,
+      );
   }
 
   @Post('sign-out')
@@ -314,7 +381,9 @@ export class ConsoleAuthController {
       action: 'console.sign_in',
       outcome: 'failure',
       reasonCodes: [reason],
-      ...(agencyId ? { parties: [agencyId], targets: { agencyId } } : {}),
+      // The agency is a target, never a party: anyone can start a sign-in and fail it, and must not
+      // fill an agency's view of the log with records in its name.
+      ...(agencyId ? { targets: { agencyId } } : {}),
     });
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { PrincipalContext } from '../common/auth/principal.js';
 import { isRole, type Role } from '../common/auth/roles.js';
@@ -9,6 +9,8 @@ import { InjectConfig } from '../config/config.provider.js';
 
 /** The session cookie: host-only, https only, never read by scripts, not sent on cross-site posts. */
 export const SESSION_COOKIE = '__Host-filet-session';
+/** Tells the browser to forget its session cookie. */
+export const CLEAR_SESSION_COOKIE = `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax`;
 /** A sign-in's state, from the provider's redirect back to us (which is a cross-site navigation). */
 export const LOGIN_COOKIE = '__Host-filet-login';
 
@@ -56,6 +58,12 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
+/** The session secret a Cookie header presents, when it has the shape of one. */
+export function presentedSessionSecret(header: string | undefined): string | undefined {
+  const secret = readCookie(header, SESSION_COOKIE);
+  return secret && /^[A-Za-z0-9_-]{43}$/.test(secret) ? secret : undefined;
+}
+
 export function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -86,11 +94,36 @@ interface SessionRow {
  * every request.
  */
 @Injectable()
-export class ConsoleSessions {
+export class ConsoleSessions implements OnModuleInit, OnModuleDestroy {
+  private purging: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly dataSource: DataSource,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.purging = setInterval(() => void this.purge().catch(() => undefined), 10 * 60_000);
+    this.purging.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.purging);
+  }
+
+  /**
+   * Forgets sign-ins that were never completed and sessions a day after they ended or expired
+   * (a session row holds the person's name as their provider gave it). Every ten minutes.
+   */
+  async purge(): Promise<void> {
+    await this.dataSource.query(`DELETE FROM console_login WHERE expires_at < now()`);
+    await this.dataSource.query(
+      `DELETE FROM console_session
+        WHERE expires_at < now() - interval '1 day' OR ended_at < now() - interval '1 day'
+           OR last_seen_at < now() - make_interval(mins => $1) - interval '1 day'`,
+      [this.config.consoleIdleMinutes],
+    );
+  }
 
   async begin(login: PendingLogin): Promise<string> {
     const state = newSecret();
@@ -145,9 +178,6 @@ export class ConsoleSessions {
     roles: readonly Role[];
   }): Promise<{ id: string; secret: string }> {
     const secret = newSecret();
-    await this.dataSource.query(
-      `DELETE FROM console_session WHERE expires_at < now() - interval '1 day'`,
-    );
     const rows = (await this.dataSource.query(
       `INSERT INTO console_session (secret_hash, agency_id, subject, display_name, roles, csrf_token, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(hours => $7)) RETURNING id`,
@@ -166,8 +196,8 @@ export class ConsoleSessions {
 
   /** The live session a Cookie header names, or undefined (none, unknown, ended, idle, expired). */
   async authenticate(cookieHeader: string | undefined): Promise<ConsoleSession | undefined> {
-    const secret = readCookie(cookieHeader, SESSION_COOKIE);
-    if (!secret || !/^[A-Za-z0-9_-]{43}$/.test(secret)) return undefined;
+    const secret = presentedSessionSecret(cookieHeader);
+    if (!secret) return undefined;
     const rows = (await this.dataSource.query(
       `SELECT s.id, s.agency_id, a.sector, a.code, a.name_fr, a.name_en, a.allowed_roles,
               s.subject, s.display_name, s.roles, s.csrf_token, s.expires_at,

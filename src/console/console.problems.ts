@@ -41,6 +41,30 @@ export const ConsoleProblems = defineProblems({
       en: "Your account grants no role in Filet. Ask your agency's administrator.",
     },
   },
+  subjectUnusable: {
+    code: 'console.subject_unusable',
+    status: 403,
+    title: {
+      fr: "Votre fournisseur d'identité envoie un identifiant que Filet ne peut pas garder (il faut un identifiant opaque, pas un nom ni une adresse). Demandez-le à l'administrateur de votre organisme.",
+      en: "Your identity provider sends an identifier Filet cannot keep (it must be an opaque id, not a name or an address). Ask your agency's administrator.",
+    },
+  },
+  wrongAgency: {
+    code: 'console.wrong_agency',
+    status: 403,
+    title: {
+      fr: "Ce compte n'appartient pas à l'organisme choisi.",
+      en: 'This account does not belong to the agency chosen.',
+    },
+  },
+  crossSite: {
+    code: 'console.cross_site',
+    status: 403,
+    title: {
+      fr: "Vous arrivez d'un autre site : par précaution, rien n'a été lu ni inscrit au journal. Suivez le lien ci-dessous pour continuer.",
+      en: 'You came from another site: as a precaution, nothing was read or recorded. Follow the link below to continue.',
+    },
+  },
   providerUnavailable: {
     code: 'console.identity_provider_unavailable',
     status: 503,

@@ -1,4 +1,4 @@
-import { safeNext } from './console-auth.controller.js';
+import { safeNext } from './safe-next.js';
 import { readCookie } from './console-sessions.service.js';
 import { html, trusted } from './html.js';
 
@@ -23,6 +23,9 @@ describe('console building blocks', () => {
     ['/console\\@evil.example', '/console'],
     ['/consoleevil', '/console'],
     ['/v1/agencies', '/console'],
+    ['/console/\u0100', '/console'],
+    ['/console/\u0000', '/console'],
+    ['/console/a\nb', '/console'],
     [undefined, '/console'],
   ])('after sign-in goes back to %s → %s, never off the console', (next, expected) => {
     expect(safeNext(next)).toBe(expected);

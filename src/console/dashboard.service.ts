@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.js';
 import type { AuditContext } from '../audit/audit.types.js';
-import type { PrincipalContext } from '../common/auth/principal.js';
+import { hasRole, isTableOversight, type PrincipalContext } from '../common/auth/principal.js';
 import type { Outcome } from '../policy/decision.types.js';
 import { BASES, type Basis } from '../policy/facts.js';
 
@@ -23,7 +23,8 @@ export interface DashboardFigures {
   readonly byOutcome: Readonly<Record<Outcome, readonly number[]>>;
   /** Uses of the life/safety exception that released something, per day. */
   readonly exceptionUses: readonly number[];
-  readonly reviews: { readonly open: number; readonly overdue: number };
+  /** Undefined for whoever cannot read reviews through the API (coordinators). */
+  readonly reviews: { readonly open: number; readonly overdue: number } | undefined;
   readonly alerts: { readonly unacknowledged: number; readonly urgent: number };
 }
 
@@ -42,11 +43,22 @@ function party(param: string): string {
 /** The first day of the period, at its start in the table's time zone ($1: zone, $2: days). */
 const FIRST_DAY = `(date_trunc('day', now() AT TIME ZONE $1) - make_interval(days => $2::int - 1))`;
 
+/** An exception use that involved the agency: it asked, or its items went. */
+function involved(param: string): string {
+  return `(d.requester_agency_id = ${param}::uuid
+   OR d.decision -> 'released' @> jsonb_build_array(jsonb_build_object('holderAgencyId', ${param}::text)))`;
+}
+
 /**
  * The dashboard's figures, counted in PostgreSQL from the decision, review and notification tables
- * (DESIGN §4 oversight). The coordinating agency's coordinators and privacy officers see the whole
- * table; anyone else sees the decisions their agency is party to, the reviews of those decisions
- * and their agency's own alerts. Each read is recorded.
+ * (DESIGN §4 oversight), within what the API lets the same person read:
+ * - decisions: the whole table for the table's oversight (the coordinating agency's privacy
+ *   officers and legal reviewers, who read every decision); for anyone else, the decisions their
+ *   agency requested (a holder's releases are in its register; another agency's request is not
+ *   its to count), and the exception uses that involved it;
+ * - reviews: as `GET /v1/reviews` lists them, for those who may call it (not coordinators);
+ * - alerts: the agency's own inbox, as `GET /v1/inbox`.
+ * Counts only. Each read is recorded.
  */
 @Injectable()
 export class DashboardService {
@@ -61,7 +73,8 @@ export class DashboardService {
     days: DashboardDays,
     timeZone: string,
   ): Promise<DashboardFigures> {
-    const wholeTable = caller.agencySector === 'coordination';
+    const wholeTable = isTableOversight(caller);
+    const readsReviews = hasRole(caller, 'privacy_officer') || hasRole(caller, 'legal_reviewer');
     const dayRows: { day: string }[] = await this.dataSource.query(
       `SELECT to_char(g, 'YYYY-MM-DD') AS day
          FROM generate_series(${FIRST_DAY}, date_trunc('day', now() AT TIME ZONE $1), interval '1 day') AS g
@@ -78,28 +91,30 @@ export class DashboardService {
       `SELECT to_char(date_trunc('day', d.decided_at AT TIME ZONE $1), 'YYYY-MM-DD') AS day,
               d.request ->> 'basis' AS basis,
               d.outcome,
-              count(*)::int AS decisions,
+              (count(*) FILTER (WHERE $3::boolean OR d.requester_agency_id = $4::uuid))::int AS decisions,
               (count(*) FILTER (WHERE d.request ->> 'basis' = 'life_safety'
                                   AND jsonb_array_length(d.decision -> 'released') > 0))::int AS exception_uses
          FROM decision d
         WHERE NOT d.dry_run
           AND d.decided_at >= ${FIRST_DAY} AT TIME ZONE $1
-          AND ($3::boolean OR ${party('$4')})
+          AND ($3::boolean OR ${involved('$4')})
         GROUP BY 1, 2, 3`,
       [timeZone, days, wholeTable, caller.agencyId],
     );
-    const [reviews]: { open: number; overdue: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS open, (count(*) FILTER (WHERE r.due_at < now()))::int AS overdue
-         FROM review r JOIN decision d ON d.id = r.decision_id
-        WHERE r.status = 'open' AND ($1::boolean OR ${party('$2')})`,
-      [wholeTable, caller.agencyId],
-    );
+    const [reviews]: { open: number; overdue: number }[] = readsReviews
+      ? await this.dataSource.query(
+          `SELECT count(*)::int AS open, (count(*) FILTER (WHERE r.due_at < now()))::int AS overdue
+             FROM review r JOIN decision d ON d.id = r.decision_id
+            WHERE r.status = 'open' AND ($1::boolean OR ${party('$2')})`,
+          [wholeTable, caller.agencyId],
+        )
+      : [];
     const [alerts]: { unacknowledged: number; urgent: number }[] = await this.dataSource.query(
       `SELECT count(*)::int AS unacknowledged, (count(*) FILTER (WHERE urgent))::int AS urgent
          FROM notification
         WHERE kind = 'risk_change' AND acknowledged_at IS NULL
-          AND ($1::boolean OR recipient_agency_id = $2::uuid)`,
-      [wholeTable, caller.agencyId],
+          AND recipient_agency_id = $1::uuid`,
+      [caller.agencyId],
     );
     // Recorded after reading and before answering, as the other reads of the oversight views.
     await this.log.record(ctx, {
@@ -132,7 +147,7 @@ export class DashboardService {
       byBasis,
       byOutcome,
       exceptionUses,
-      reviews: reviews ?? { open: 0, overdue: 0 },
+      reviews: readsReviews ? (reviews ?? { open: 0, overdue: 0 }) : undefined,
       alerts: alerts ?? { unacknowledged: 0, urgent: 0 },
     };
   }

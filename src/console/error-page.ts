@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ProblemResponse } from '../common/errors/problem.js';
 import { ConsoleProblems } from './console.problems.js';
+import { safeNext } from './safe-next.js';
 import { html } from './html.js';
 import { defineMessages } from './i18n.js';
 import { page, viewOf } from './layout.js';
@@ -12,6 +13,7 @@ const t = defineMessages({
   back: { fr: 'Retour à la console', en: 'Back to the console' },
   signIn: { fr: 'Se connecter', en: 'Sign in' },
   fields: { fr: 'Champs à corriger', en: 'Fields to correct' },
+  continue: { fr: 'Continuer vers cette page', en: 'Continue to this page' },
 });
 
 export function isConsoleRequest(request: FastifyRequest): boolean {
@@ -40,7 +42,12 @@ export function consoleProblem(
     problem.body.code === ConsoleProblems.signInRequired.code &&
     (request.method === 'GET' || request.method === 'HEAD')
   ) {
-    return { status: 303, headers: { location: signInRedirect(request) }, body: '' };
+    const { 'set-cookie': clear } = problem.headers;
+    return {
+      status: 303,
+      headers: { location: signInRedirect(request), ...(clear ? { 'set-cookie': clear } : {}) },
+      body: '',
+    };
   }
   const view = viewOf(request, 'UTC');
   const lang = view.lang;
@@ -62,6 +69,11 @@ export function consoleProblem(
       <dt>${t(lang, 'request')}</dt>
       <dd><code>${problem.body.requestId}</code></dd>
     </dl>
+    ${
+      problem.body.code === ConsoleProblems.crossSite.code
+        ? html`<p><a href="${safeNext(request.url)}">${t(lang, 'continue')}</a></p>`
+        : ''
+    }
     <p>
       ${
         signedOut

@@ -30,31 +30,29 @@ export interface Locale {
 }
 
 /** Dates as people of the table read them: their time zone, the page's language. */
-export function formatDateTime(
+function formatInstant(
   { lang, timeZone }: Locale,
   value: string | Date | null | undefined,
+  timeStyle: 'short' | undefined,
 ): string {
   if (!value) return '—';
   const date = typeof value === 'string' ? new Date(value) : value;
   if (Number.isNaN(date.getTime())) return '—';
   return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', {
     dateStyle: 'medium',
-    timeStyle: 'short',
+    timeStyle,
     timeZone,
   }).format(date);
 }
 
-export function formatDate(
-  { lang, timeZone }: Locale,
-  value: string | Date | null | undefined,
-): string {
-  if (!value) return '—';
-  const date = typeof value === 'string' ? new Date(value) : value;
-  if (Number.isNaN(date.getTime())) return '—';
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', {
-    dateStyle: 'medium',
-    timeZone,
-  }).format(date);
+/** A date and time (`—` for none). */
+export function formatDateTime(locale: Locale, value: string | Date | null | undefined): string {
+  return formatInstant(locale, value, 'short');
+}
+
+/** A date alone (`—` for none). */
+export function formatDate(locale: Locale, value: string | Date | null | undefined): string {
+  return formatInstant(locale, value, undefined);
 }
 
 export function formatNumber(lang: Language, value: number): string {

@@ -10,6 +10,18 @@ import {
 
 export type { IdentityProviderEntry } from '../config/identity-providers.js';
 
+/** Whether an ID token's claims say the account is of the entry's agency (when it must say so). */
+export function belongsToAgency(
+  entry: IdentityProviderEntry,
+  claims: Record<string, unknown>,
+): boolean {
+  if (!entry.agencyClaim) return true;
+  const value = claims[entry.agencyClaim.name];
+  return Array.isArray(value)
+    ? value.includes(entry.agencyClaim.value)
+    : value === entry.agencyClaim.value;
+}
+
 /** The roles an ID token's claim grants under an entry's mapping (unknown values grant nothing). */
 export function mapRoles(entry: IdentityProviderEntry, claims: Record<string, unknown>): Role[] {
   const value = claims[entry.rolesClaim];

@@ -170,16 +170,25 @@ export async function startDemoIdentityProvider(options: {
     jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'demo-1', alg: 'RS256', use: 'sig' }] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     scopes: ['openid', 'profile', 'groups'],
-    claims: { openid: ['sub'], profile: ['name'], groups: ['groups'] },
+    claims: { openid: ['sub', 'filet_agency'], profile: ['name'], groups: ['groups'] },
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    async findAccount(_ctx, sub) {
-      const person = DEMO_STAFF.find((s) => s.sub === sub);
+    async findAccount(ctx, sub) {
+      // One provider for every demo agency: an account exists only for its own agency's client,
+      // so the provider's session of one agency's person never signs in at another agency.
+      const person = DEMO_STAFF.find(
+        (s) => s.sub === sub && clientIdOf(s.agency) === ctx.oidc?.client?.clientId,
+      );
       if (!person) return undefined;
       return {
         accountId: sub,
-        claims: () => ({ sub, name: person.name, groups: [...person.groups] }),
+        claims: () => ({
+          sub,
+          name: person.name,
+          groups: [...person.groups],
+          filet_agency: person.agency,
+        }),
       };
     },
     // First-party clients: the demo's staff are not asked to consent to their own console.
@@ -262,6 +271,7 @@ export async function startDemoIdentityProvider(options: {
       rolesClaim: 'groups',
       roles: DEMO_GROUP_ROLES,
       label: { fr: "Fournisseur d'identité de démonstration", en: 'Demo identity provider' },
+      agencyClaim: { name: 'filet_agency', value: agency },
       allowInsecureHttp: true,
     })),
     close: () =>

@@ -3,20 +3,18 @@ import type { ReceiptClaims } from '../../src/audit/audit.types.js';
 import { escapeHtml } from '../../src/console/html.js';
 import { PolicyService } from '../../src/policy/policy.service.js';
 import { createAgency, type TestAgency } from '../factories/agency.factory.js';
-import { agreementBody } from '../factories/agreement.factory.js';
-import { daysFromToday, highRiskCase } from '../factories/case.factory.js';
+import { signedAgreement } from '../factories/agreement.factory.js';
+import {
+  contributeItem,
+  daysFromToday,
+  highRiskCase,
+  recordConsent,
+  VICTIM_LOCATION,
+} from '../factories/case.factory.js';
+import { ATTESTED, disclose, exceptionRequest } from '../factories/disclosure.factory.js';
 import { auditSize, publishedKeys } from '../support/audit-helpers.js';
-import { consoleClient, type ConsoleClient } from '../support/console.js';
+import { consoleClient, EN, type ConsoleClient } from '../support/console.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-
-const EN = { 'accept-language': 'en-CA,en;q=0.9' };
-
-const ATTESTED = {
-  reasonable_cause: true,
-  serious_risk: true,
-  identified_person: true,
-  urgency: true,
-};
 
 interface Release {
   seq: number;
@@ -41,11 +39,6 @@ describe('console: audit log and log integrity', () => {
   const releases = new Map<string, Release>();
   const decisions = { partial: '', codeWord: '', exception: '' };
 
-  const ok = async (res: Promise<{ status: number; text: string }>, what: string) => {
-    const done = await res;
-    if (done.status >= 300) throw new Error(`${what}: ${done.status} ${done.text}`);
-    return done;
-  };
   const bundle = () => app.app.get(PolicyService).current();
   const releaseOf = (decisionId: string): Release => releases.get(decisionId)!;
 
@@ -70,97 +63,56 @@ describe('console: audit log and log integrity', () => {
     caseId = built.caseId;
     const victimId = built.victimId;
 
-    const agreement = await app.request<{ id: string }>('POST', '/v1/agreements', {
-      token: await table.token(['coordinator']),
-      body: agreementBody([shelter.id, police.id, victimServices.id], {
-        purposes: ['safety_planning', 'emergency'],
-        flows: [
-          {
-            fromAgencyId: shelter.id,
-            toAgencyId: police.id,
-            categories: ['location', 'location.shelter'],
-          },
-          { fromAgencyId: shelter.id, toAgencyId: victimServices.id, categories: ['safety_plan'] },
-        ],
-      }),
+    await signedAgreement(app, table, [shelter, police, victimServices], {
+      purposes: ['safety_planning', 'emergency'],
+      flows: [
+        {
+          fromAgencyId: shelter.id,
+          toAgencyId: police.id,
+          categories: ['location', 'location.shelter'],
+        },
+        { fromAgencyId: shelter.id, toAgencyId: victimServices.id, categories: ['safety_plan'] },
+      ],
     });
-    expect(agreement.status).toBe(201);
-    for (const party of [shelter, police, victimServices]) {
-      await ok(
-        app.request('POST', `/v1/agreements/${agreement.body.id}/signatures`, {
-          token: await party.token(['legal_reviewer']),
-          body: { version: 1 },
-        }),
-        'signature',
-      );
-    }
     for (const [category, fields] of [
-      ['location', { address: '12 rue des Lilas', municipality: 'Val-Saint-Loup' }],
+      ['location', VICTIM_LOCATION],
       ['location.shelter', { shelter_name: "Maison L'Aube", address: '1 chemin du Refuge' }],
       ['safety_plan', { measures: ['Bouton panique'], code_word: 'tournesol' }],
     ] as const) {
-      await ok(
-        app.request('POST', `/v1/cases/${caseId}/information`, {
-          token: await shelter.token(['agency_user']),
-          body: { personId: victimId, category, fields, retainUntil: daysFromToday(365) },
-        }),
-        `item ${category}`,
-      );
+      await contributeItem(app, shelter, caseId, { personId: victimId, category, fields });
     }
-    await ok(
-      app.request('POST', `/v1/cases/${caseId}/consents`, {
-        token: await shelter.token(['agency_user']),
-        body: {
-          personId: victimId,
-          recipientAgencyIds: [police.id, victimServices.id],
-          categories: ['location', 'safety_plan'],
-          purposes: ['safety_planning'],
-          howObtained: 'in_person',
-          capacityNote: 'capable_presumed',
-        },
-      }),
-      'consent',
-    );
-    const disclose = async (
+    await recordConsent(app, shelter, caseId, {
+      personId: victimId,
+      recipientAgencyIds: [police.id, victimServices.id],
+      categories: ['location', 'safety_plan'],
+      purposes: ['safety_planning'],
+    });
+    const decide = async (
       agency: TestAgency,
       body: Record<string, unknown>,
       outcome: string,
     ): Promise<string> => {
-      const res = await app.request<{ decisionId: string; outcome: string }>(
-        'POST',
-        '/v1/disclosures',
-        {
-          token: await agency.token(['agency_user'], { sub: 'requester-77' }),
-          body: {
-            caseId,
-            personId: victimId,
-            purpose: 'safety_planning',
-            basis: 'consent',
-            ...body,
-          },
-        },
+      const decision = await disclose<{ decisionId: string; outcome: string }>(
+        app,
+        agency,
+        { caseId, personId: victimId, purpose: 'safety_planning', basis: 'consent', ...body },
+        { sub: 'requester-77' },
       );
-      expect(res.status).toBe(200);
-      expect(res.body.outcome).toBe(outcome);
-      return res.body.decisionId;
+      expect(decision.outcome).toBe(outcome);
+      return decision.decisionId;
     };
     // Consent covers the residence, not the shelter: part released, part withheld.
-    decisions.partial = await disclose(
+    decisions.partial = await decide(
       police,
       { categories: ['location', 'location.shelter'] },
       'partial',
     );
     // The safety plan goes to victim services, its code word stays with the shelter.
-    decisions.codeWord = await disclose(victimServices, { categories: ['safety_plan'] }, 'permit');
+    decisions.codeWord = await decide(victimServices, { categories: ['safety_plan'] }, 'permit');
     // The life/safety exception: the shelter's location to the police, every criterion attested.
-    decisions.exception = await disclose(
+    decisions.exception = await decide(
       police,
-      {
-        categories: ['location.shelter'],
-        purpose: 'emergency',
-        basis: 'life_safety',
-        attestation: { criteria: ATTESTED, attestedAt: new Date().toISOString() },
-      },
+      exceptionRequest(caseId, victimId, ['location.shelter']),
       'permit',
     );
     const found = await app.request<{ items: Release[] }>(
@@ -420,6 +372,10 @@ describe('console: audit log and log integrity', () => {
       expect(res.text).toContain('request.invalid');
     }
     expect((await officer.get('/console/audit/records/99999999', EN)).status).toBe(404);
+    // The ends of the calendar, in the table's time zone, are no bound at all (never a 500).
+    for (const path of ['/console/audit?to=9999-12-31', '/console/audit?from=9999-12-31T23:59']) {
+      expect({ path, status: (await officer.get(path, EN)).status }).toEqual({ path, status: 200 });
+    }
   });
 
   it('verifies the whole log now, shows the latest checkpoint, and exports the log with the keys for the offline verifier', async () => {

@@ -1,18 +1,13 @@
 import { escapeHtml } from '../../src/console/html.js';
 import { createAgency, type TestAgency } from '../factories/agency.factory.js';
-import { agreementBody } from '../factories/agreement.factory.js';
-import { daysFromToday, highRiskCase } from '../factories/case.factory.js';
-import { consoleClient, type ConsoleClient } from '../support/console.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-
-const EN = { 'accept-language': 'en-CA,en;q=0.9' };
-
-const ATTESTED = {
-  reasonable_cause: true,
-  serious_risk: true,
-  identified_person: true,
-  urgency: true,
-};
+import { contributeItem, highRiskCase, VICTIM_LOCATION } from '../factories/case.factory.js';
+import {
+  consentToShareLocation,
+  disclose,
+  exceptionRequest,
+} from '../factories/disclosure.factory.js';
+import { consoleClient, EN, type ConsoleClient } from '../support/console.js';
+import { ok, startTestApp, type TestApp } from '../support/test-app.js';
 
 interface Entry {
   seq: number;
@@ -60,14 +55,6 @@ describe('console: register and subject access', () => {
   const names = (agency: TestAgency, lang: 'fr' | 'en' = 'fr'): string =>
     lang === 'fr' ? `Organisme ${agency.code}` : `Agency ${agency.code}`;
 
-  const ok = async <T>(
-    res: Promise<{ status: number; text: string; body: T }>,
-    what: string,
-  ): Promise<T> => {
-    const done = await res;
-    if (done.status >= 300) throw new Error(`${what}: ${done.status} ${done.text}`);
-    return done.body;
-  };
   const apiRegister = async (holder: TestAgency): Promise<Entry[]> =>
     (
       await ok(
@@ -119,82 +106,34 @@ describe('console: register and subject access', () => {
     const caseId = built.caseId;
     victimId = built.victimId;
     for (const holder of [shelter, community]) {
-      await ok(
-        app.request('POST', `/v1/cases/${caseId}/information`, {
-          token: await holder.token(['agency_user']),
-          body: {
-            personId: victimId,
-            category: 'location',
-            fields: { address: '12 rue des Lilas', municipality: 'Val-Saint-Loup' },
-            retainUntil: daysFromToday(365),
-          },
-        }),
-        'item',
-      );
+      await contributeItem(app, holder, caseId, {
+        personId: victimId,
+        category: 'location',
+        fields: VICTIM_LOCATION,
+      });
     }
     // The exception: both holders release the location to the police.
-    const exception = await ok(
-      app.request<{ outcome: string }>('POST', '/v1/disclosures', {
-        token: await police.token(['agency_user']),
-        body: {
-          caseId,
-          personId: victimId,
-          categories: ['location'],
-          purpose: 'emergency',
-          basis: 'life_safety',
-          attestation: { criteria: ATTESTED, attestedAt: new Date().toISOString() },
-        },
-      }),
-      'exception',
+    const exception = await disclose<{ outcome: string }>(
+      app,
+      police,
+      exceptionRequest(caseId, victimId),
     );
     expect(exception.outcome).toBe('permit');
     // With her consent and an agreement shelter → police, the shelter releases it again.
-    await ok(
-      app.request('POST', `/v1/cases/${caseId}/consents`, {
-        token: await shelter.token(['agency_user']),
-        body: {
-          personId: victimId,
-          recipientAgencyIds: [police.id],
-          categories: ['location'],
-          purposes: ['safety_planning'],
-          howObtained: 'in_person',
-          capacityNote: 'capable_presumed',
-        },
-      }),
-      'consent',
-    );
-    const agreement = await ok(
-      app.request<{ id: string }>('POST', '/v1/agreements', {
-        token: await table.token(['coordinator']),
-        body: agreementBody([shelter.id, police.id], {
-          purposes: ['safety_planning'],
-          flows: [{ fromAgencyId: shelter.id, toAgencyId: police.id, categories: ['location'] }],
-        }),
-      }),
-      'agreement',
-    );
-    for (const party of [shelter, police]) {
-      await ok(
-        app.request('POST', `/v1/agreements/${agreement.id}/signatures`, {
-          token: await party.token(['legal_reviewer']),
-          body: { version: 1 },
-        }),
-        'signature',
-      );
-    }
-    const consented = await ok(
-      app.request<{ released: unknown[] }>('POST', '/v1/disclosures', {
-        token: await police.token(['agency_user']),
-        body: {
-          caseId,
-          personId: victimId,
-          categories: ['location'],
-          purpose: 'safety_planning',
-          basis: 'consent',
-        },
-      }),
-      'consent disclosure',
-    );
+    await consentToShareLocation(app, {
+      coordinator: table,
+      holder: shelter,
+      recipient: police,
+      caseId,
+      personId: victimId,
+    });
+    const consented = await disclose<{ released: unknown[] }>(app, police, {
+      caseId,
+      personId: victimId,
+      categories: ['location'],
+      purpose: 'safety_planning',
+      basis: 'consent',
+    });
     expect(consented.released).toHaveLength(1);
     shelterOfficer = await consoleClient(app, shelter.id, ['privacy_officer'], 'officer-shelter');
     tableOfficer = await consoleClient(app, table.id, ['privacy_officer'], 'officer-table');

@@ -1,17 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createAgency, type TestAgency } from '../factories/agency.factory.js';
-import { daysFromToday, highRiskCase } from '../factories/case.factory.js';
+import { contributeItem, highRiskCase, VICTIM_LOCATION } from '../factories/case.factory.js';
+import { disclose, exceptionRequest } from '../factories/disclosure.factory.js';
 import { auditSize, superuser } from '../support/audit-helpers.js';
-import { consoleClient, type ConsoleClient } from '../support/console.js';
+import { consoleClient, EN, type ConsoleClient } from '../support/console.js';
 import { startTestApp, type HttpResult, type TestApp } from '../support/test-app.js';
-
-const ATTESTED = {
-  reasonable_cause: true,
-  serious_risk: true,
-  identified_person: true,
-  urgency: true,
-};
-const EN = { 'accept-language': 'en-CA,en;q=0.9' };
 
 interface Review {
   id: string;
@@ -86,34 +79,18 @@ describe('console: reviews and held notices', () => {
       coordinator: table,
       assigned: [police, ontario],
     });
-    const item = await app.request('POST', `/v1/cases/${caseId}/information`, {
-      token: await ontario.token(['agency_user']),
-      body: {
-        personId: victimId,
-        category: 'location',
-        fields: { address: '12 rue des Lilas', municipality: 'Val-Saint-Loup' },
-        retainUntil: daysFromToday(365),
-      },
+    await contributeItem(app, ontario, caseId, {
+      personId: victimId,
+      category: 'location',
+      fields: VICTIM_LOCATION,
     });
-    expect(item.status).toBe(201);
-    const disclosure = await app.request<{
+    const disclosure = await disclose<{
       decisionId: string;
       duties: { reviewReasons: string[]; noticeDue: string[] };
-    }>('POST', '/v1/disclosures', {
-      token: await police.token(['agency_user']),
-      body: {
-        caseId,
-        personId: victimId,
-        categories: ['location'],
-        purpose: 'emergency',
-        basis: 'life_safety',
-        attestation: { criteria: ATTESTED, attestedAt: new Date().toISOString() },
-      },
-    });
-    expect(disclosure.status).toBe(200);
-    expect(disclosure.body.duties.reviewReasons).toEqual(['life_safety_exception', 'no_agreement']);
-    expect(disclosure.body.duties.noticeDue).toEqual([ontario.id]);
-    decisionId = disclosure.body.decisionId;
+    }>(app, police, exceptionRequest(caseId, victimId));
+    expect(disclosure.duties.reviewReasons).toEqual(['life_safety_exception', 'no_agreement']);
+    expect(disclosure.duties.noticeDue).toEqual([ontario.id]);
+    decisionId = disclosure.decisionId;
     tableReviewer = await consoleClient(app, table.id, ['legal_reviewer'], 'juriste-table');
     tableOfficer = await consoleClient(app, table.id, ['privacy_officer'], 'rp-table');
   });

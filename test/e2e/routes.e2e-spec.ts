@@ -58,6 +58,7 @@ describe('route access table', () => {
       'POST /console/reviews/:id/decision -> console:legal_reviewer',
       'GET /console/sign-in -> public',
       'GET /console/sign-in/:agency -> public',
+      'GET /console/sign-in/agency -> public',
       'POST /console/sign-out -> console',
       'GET /health -> public',
       'GET /health/ready -> public',

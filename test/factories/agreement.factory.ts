@@ -3,6 +3,9 @@ import { AgreementFlowEntity } from '../../src/agreements/agreement-flow.entity.
 import { AgreementPartyEntity } from '../../src/agreements/agreement-party.entity.js';
 import { AgreementVersionEntity } from '../../src/agreements/agreement-version.entity.js';
 import { AgreementEntity } from '../../src/agreements/agreement.entity.js';
+import type { TestApp } from '../support/test-app.js';
+import type { TestAgency } from './agency.factory.js';
+import { post } from './case.factory.js';
 
 /** A valid `POST /v1/agreements` body between these agencies (flows between the first two). */
 export function agreementBody(
@@ -73,4 +76,32 @@ export async function createAgreement(
     categories: ['risk_assessment'],
   });
   return { id };
+}
+
+/**
+ * An agreement between `parties` through the API: proposed by the coordinating agency's
+ * coordinator (`agreementBody` with `overrides`), then signed by each party's legal reviewer, so
+ * it is in force. Returns its id.
+ */
+export async function signedAgreement(
+  t: TestApp,
+  coordinator: TestAgency,
+  parties: readonly TestAgency[],
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  const agreement = await post(
+    t,
+    coordinator,
+    ['coordinator'],
+    '/v1/agreements',
+    agreementBody(
+      parties.map((p) => p.id),
+      overrides,
+    ),
+  );
+  const id = agreement.id as string;
+  for (const party of parties) {
+    await post(t, party, ['legal_reviewer'], `/v1/agreements/${id}/signatures`, { version: 1 });
+  }
+  return id;
 }

@@ -11,7 +11,8 @@ export function daysFromToday(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-async function post(
+/** A POST by `agency` with these roles that must succeed (2xx); returns the response body. */
+export async function post(
   t: TestApp,
   agency: TestAgency,
   roles: Parameters<TestAgency['token']>[0],
@@ -148,4 +149,41 @@ export async function seedCase(dataSource: DataSource, referrerId: string): Prom
     [itemId],
   );
   return { caseId, personId, consentId, itemId };
+}
+
+/** The victim's residence, as the holders in these tests record it. */
+export const VICTIM_LOCATION = { address: '12 rue des Lilas', municipality: 'Val-Saint-Loup' };
+
+/** An item of information `holder` contributes about a person (kept a year); returns its id. */
+export async function contributeItem(
+  t: TestApp,
+  holder: TestAgency,
+  caseId: string,
+  item: { personId: string; category: string; fields: Record<string, unknown> },
+): Promise<string> {
+  const body = await post(t, holder, ['agency_user'], `/v1/cases/${caseId}/information`, {
+    ...item,
+    retainUntil: daysFromToday(365),
+  });
+  return body.id as string;
+}
+
+/** A consent `agency` records, obtained in person from a person presumed capable; returns its id. */
+export async function recordConsent(
+  t: TestApp,
+  agency: TestAgency,
+  caseId: string,
+  consent: {
+    personId: string;
+    recipientAgencyIds: readonly string[];
+    categories: readonly string[];
+    purposes: readonly string[];
+  },
+): Promise<string> {
+  const body = await post(t, agency, ['agency_user'], `/v1/cases/${caseId}/consents`, {
+    ...consent,
+    howObtained: 'in_person',
+    capacityNote: 'capable_presumed',
+  });
+  return body.id as string;
 }

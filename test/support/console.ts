@@ -2,6 +2,9 @@ import type { Role } from '../../src/common/auth/roles.js';
 import { ConsoleSessions, SESSION_COOKIE } from '../../src/console/console-sessions.service.js';
 import type { HttpResult, TestApp } from './test-app.js';
 
+/** Headers asking for the console's pages in English (French is the default). */
+export const EN = { 'accept-language': 'en-CA,en;q=0.9' };
+
 /** A signed-in console user over real HTTP: the session cookie and its CSRF token. */
 export interface ConsoleClient {
   readonly sessionId: string;

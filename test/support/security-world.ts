@@ -9,7 +9,8 @@ import {
 } from '../factories/agency.factory.js';
 import { agreementBody } from '../factories/agreement.factory.js';
 import { addPerson, daysFromToday, highRiskCase } from '../factories/case.factory.js';
-import type { HttpResult, TestApp } from './test-app.js';
+import { exceptionRequest } from '../factories/disclosure.factory.js';
+import { ok, type TestApp } from './test-app.js';
 
 /**
  * One table's world built through the API (issue: security suite), for the suites that try every
@@ -94,23 +95,7 @@ export function pathIn(pattern: string, ids: WorldIds): string {
     .join('/');
 }
 
-export const ATTESTED = {
-  reasonable_cause: true,
-  serious_risk: true,
-  identified_person: true,
-  urgency: true,
-};
-
 export const VICTIM_ADDRESS = '12 rue des Lilas';
-
-async function ok<T = Record<string, unknown>>(
-  res: Promise<HttpResult<T>>,
-  what: string,
-): Promise<T> {
-  const done = await res;
-  if (done.status >= 300) throw new Error(`${what}: ${done.status} ${done.text}`);
-  return done.body;
-}
 
 /**
  * The roles a table grants its member agencies (as the demo network does); the network roles —
@@ -172,14 +157,12 @@ export async function buildWorld(app: TestApp): Promise<World> {
     '/v1/agreements',
     agreementBody([police.id, table.id]),
   );
-  const decision = await post(police, ['agency_user'], '/v1/disclosures', {
-    caseId,
-    personId: victimId,
-    categories: ['location'],
-    purpose: 'emergency',
-    basis: 'life_safety',
-    attestation: { criteria: ATTESTED, attestedAt: new Date().toISOString() },
-  });
+  const decision = await post(
+    police,
+    ['agency_user'],
+    '/v1/disclosures',
+    exceptionRequest(caseId, victimId),
+  );
   const decisionId = String(decision.decisionId);
   const reviews = await get<{ id: string; decisionId: string }[]>(
     table,

@@ -20,6 +20,13 @@ export interface HttpResult<T = Record<string, unknown>> {
   readonly text: string;
 }
 
+/** The body of a response that must be a success (2xx); `what` names the call in the failure. */
+export async function ok<T>(res: Promise<HttpResult<T>>, what: string): Promise<T> {
+  const done = await res;
+  if (done.status >= 300) throw new Error(`${what}: ${done.status} ${done.text}`);
+  return done.body;
+}
+
 export interface RequestOptions {
   readonly token?: string;
   readonly body?: unknown;

@@ -13,7 +13,12 @@ import { clientAddressKey, RateLimiter } from '../rate-limit/rate-limiter.js';
 import { ACCESS_METADATA, type AccessRule } from './access.decorator.js';
 import { TokenVerifier } from './token-verifier.js';
 import { ConsoleProblems } from '../../console/console.problems.js';
-import { ConsoleSessions, sameSecret } from '../../console/console-sessions.service.js';
+import {
+  CLEAR_SESSION_COOKIE,
+  ConsoleSessions,
+  presentedSessionSecret,
+  sameSecret,
+} from '../../console/console-sessions.service.js';
 import { UUID } from '../validation/patterns.js';
 import type { Role } from './roles.js';
 
@@ -91,12 +96,39 @@ export class AuthGuard implements CanActivate {
    * sends them); the token is then taken out of the body, which the page's DTO validates.
    */
   private async consoleSession(request: FastifyRequest, roles: readonly Role[]): Promise<boolean> {
-    const session = await this.consoleSessions.authenticate(request.headers.cookie);
-    if (!session) throw new DomainError(ConsoleProblems.signInRequired);
+    const presented = presentedSessionSecret(request.headers.cookie) !== undefined;
+    const session = presented
+      ? await this.consoleSessions.authenticate(request.headers.cookie)
+      : undefined;
+    if (!session) {
+      // A session cookie that opens nothing (ended, expired, forged): limited per address like a
+      // bad token, recorded, and cleared so that the browser presents it once.
+      if (presented) {
+        await this.limit(request, `address:${clientAddressKey(request.ip)}`, 'address');
+        await this.audit.record(auditContextOf(request), {
+          action: 'auth.failure',
+          outcome: 'failure',
+          reasonCodes: [ConsoleProblems.signInRequired.code],
+          targets: { route: `${request.method} ${request.routeOptions.url ?? ''}` },
+        });
+      }
+      throw new DomainError(
+        ConsoleProblems.signInRequired,
+        presented ? { headers: { 'set-cookie': CLEAR_SESSION_COOKIE } } : {},
+      );
+    }
     request.principal = session.principal;
     request.consoleSession = session;
     await this.limit(request, `agency:${session.principal.agencyId}`, 'agency');
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
+    if (request.method === 'GET' || request.method === 'HEAD') {
+      // A page read is recorded in the reader's name: a link on another site must not make a
+      // signed-in officer read (and record) what that site chose. Fetch Metadata tells; the page
+      // then asks the person to follow the link themselves. Browsers without it are let through.
+      const site = request.headers['sec-fetch-site'];
+      if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+        throw new DomainError(ConsoleProblems.crossSite);
+      }
+    } else {
       const body = request.body as Record<string, unknown> | undefined;
       const token = body && typeof body === 'object' ? body._csrf : undefined;
       const origin = request.headers.origin;

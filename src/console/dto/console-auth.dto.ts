@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { AGENCY_CODE } from '../../common/validation/patterns.js';
 
 export class SafeNextDto {
   /** Where to go after signing in (a console path; anything else is ignored). */
@@ -10,6 +11,16 @@ export class SafeNextDto {
   @IsOptional()
   @IsIn(['1'])
   signedOut?: string;
+}
+
+export class AgencyCodeDto {
+  @Matches(AGENCY_CODE)
+  agency: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  next?: string;
 }
 
 export class LanguageSwitchDto {

@@ -31,20 +31,15 @@ import { PolicyService } from '../../policy/policy.service.js';
 import { defineMessages } from '../i18n.js';
 import {
   directoryOf,
-  IsPeriodBound,
-  periodBound,
   recordPage,
   searchPage,
   type DecisionView,
   type ProofCheck,
 } from './audit.view.js';
+import { Blank, IsPeriodBound, periodBounds } from './form-values.js';
 import { sendPage, view } from './page-kit.js';
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
-
-/** An empty form field is no filter. */
-const Blank = (): PropertyDecorator =>
-  Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value));
 
 /** A whole number from the query string; anything else is left as is, for the validator to refuse. */
 const WholeNumber = (): PropertyDecorator =>
@@ -166,8 +161,8 @@ export class AuditPagesController {
       basis: form.basis,
       outcome: form.outcome,
       action: form.action,
-      from: form.from ? periodBound(form.from, zone, false) : undefined,
-      to: form.to ? periodBound(form.to, zone, true) : undefined,
+      // Past PostgreSQL's calendar (e.g. the end of 9999 in the table's time), a bound excludes nothing.
+      ...periodBounds(form.from || undefined, form.to || undefined, zone),
       before: form.before,
       limit: form.limit ?? 50,
     });

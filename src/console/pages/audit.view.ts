@@ -1,134 +1,24 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
 import type { AgencyDirectoryEntryDto } from '../../agencies/dto/agency-view.dto.js';
-import type { RecordView } from '../../audit/audit-views.service.js';
+import type { RecordSearch, RecordView } from '../../audit/audit-views.service.js';
 import { AUDIT_OUTCOMES } from '../../audit/audit.types.js';
 import { BASES } from '../../audit/dto/audit-query.dto.js';
-import type { Language, Localized } from '../../common/i18n/language.js';
-import { isTimestamp } from '../../common/validation/is-timestamp.js';
+import type { Language } from '../../common/i18n/language.js';
 import type { PolicyBundle } from '../../policy/bundle.types.js';
 import { html, type HtmlValue, type SafeHtml } from '../html.js';
 import { defineMessages, formatDateTime, formatNumber } from '../i18n.js';
 import type { View } from '../layout.js';
+import {
+  ACTION_LABELS,
+  LOG_BASIS_LABELS,
+  LOG_OUTCOME_LABELS,
+  LOG_PURPOSE_LABELS,
+  VERDICT_LABELS,
+} from './disclosure-labels.js';
 import { badge, pick, query } from './page-kit.js';
 
-// ---------------------------------------------------------------------------------------------
-// Words for the log's codes, shared by the audit and integrity pages.
-// ---------------------------------------------------------------------------------------------
-
-export const OUTCOME_LABELS: Readonly<Record<string, Localized>> = {
-  success: { fr: 'réussi', en: 'success' },
-  failure: { fr: 'échec', en: 'failure' },
-  permit: { fr: 'permise', en: 'permitted' },
-  partial: { fr: 'partielle', en: 'partial' },
-  deny: { fr: 'refusée', en: 'denied' },
-  pending: { fr: 'en attente', en: 'pending' },
-  dry_run: { fr: 'essai à blanc', en: 'dry run' },
-};
-
-export const BASIS_LABELS: Readonly<Record<string, Localized>> = {
-  consent: { fr: 'consentement', en: 'consent' },
-  life_safety: { fr: 'exception de vie ou de sécurité', en: 'life or safety exception' },
-  legal_obligation: { fr: 'obligation légale', en: 'legal obligation' },
-  // Bases the engine applies to one item under another request basis.
-  perpetrator_protection: {
-    fr: 'protection de la victime (renseignements sur la personne qui pose le risque)',
-    en: 'protection of the victim (information about the person posing the risk)',
-  },
-  child_protection: { fr: 'protection de l’enfant', en: 'child protection' },
-};
-
-export const PURPOSE_LABELS: Readonly<Record<string, Localized>> = {
-  risk_assessment: { fr: 'évaluation du risque', en: 'risk assessment' },
-  safety_planning: { fr: 'planification de la sécurité', en: 'safety planning' },
-  risk_management: { fr: 'gestion du risque', en: 'risk management' },
-  emergency: { fr: 'urgence', en: 'emergency' },
-  judicial_proceedings: {
-    fr: 'procédures judiciaires (mise en liberté, peine, libération conditionnelle)',
-    en: 'judicial proceedings (bail, sentencing, parole)',
-  },
-};
-
-export const ACTION_LABELS: Readonly<Record<string, Localized>> = {
-  'disclosure.decide': { fr: 'Décision de communication', en: 'Disclosure decision' },
-  'disclosure.release': { fr: 'Communication de renseignements', en: 'Release of information' },
-  'disclosure.dry_run': { fr: 'Essai à blanc', en: 'Dry run' },
-  'disclosure.approve': { fr: 'Approbation du détenteur', en: "Holder's approval" },
-  'disclosure.refuse': { fr: 'Refus du détenteur', en: "Holder's refusal" },
-  'decision.replay': { fr: 'Relecture d’une décision', en: 'Decision replay' },
-  'audit.search': { fr: 'Recherche dans le journal', en: 'Log search' },
-  'audit.read': { fr: 'Lecture d’un enregistrement', en: 'Record read' },
-  'audit.proof': { fr: 'Preuve d’inclusion', en: 'Inclusion proof' },
-  'audit.consistency': { fr: 'Preuve de cohérence', en: 'Consistency proof' },
-  'audit.verify': { fr: 'Vérification du journal', en: 'Log verification' },
-  'audit.export': { fr: 'Exportation du journal', en: 'Log export' },
-  'audit.register': { fr: 'Lecture du registre', en: 'Register read' },
-  'audit.subject_report': { fr: 'Rapport d’accès', en: 'Subject access report' },
-  'audit.hold': { fr: 'Retenue pour sécurité', en: 'Safety hold' },
-  'audit.hold.release': { fr: 'Levée d’une retenue', en: 'Hold released' },
-  'audit.holds.list': { fr: 'Liste des retenues', en: 'Holds listed' },
-  'audit.checkpoint.issue': { fr: 'Point de contrôle émis', en: 'Checkpoint issued' },
-  'console.sign_in': { fr: 'Connexion à la console', en: 'Console sign-in' },
-  'console.sign_out': { fr: 'Déconnexion de la console', en: 'Console sign-out' },
-  'auth.forbidden': { fr: 'Accès refusé', en: 'Access refused' },
-  'auth.failure': { fr: 'Authentification refusée', en: 'Authentication failed' },
-  'case.refer': { fr: 'Signalement d’un dossier', en: 'Case referral' },
-  'case.stage': { fr: 'Changement d’étape', en: 'Stage change' },
-  'case.assign': { fr: 'Assignation d’un organisme', en: 'Agency assigned' },
-  'case.person.add': { fr: 'Personne ajoutée', en: 'Person added' },
-  'case.risk_assessment': { fr: 'Évaluation du risque', en: 'Risk assessment' },
-  'consent.record': { fr: 'Consentement inscrit', en: 'Consent recorded' },
-  'consent.withdraw': { fr: 'Consentement retiré', en: 'Consent withdrawn' },
-  'item.contribute': { fr: 'Renseignement versé', en: 'Information contributed' },
-  'review.open': { fr: 'Révision ouverte', en: 'Review opened' },
-  'review.decide': { fr: 'Révision tranchée', en: 'Review decided' },
-  'notice.hold': { fr: 'Avis retenu', en: 'Notice held' },
-  'agreement.sign': { fr: 'Entente signée', en: 'Agreement signed' },
-};
-
-/** What the verifier reports, in words (the offline verifier's, plus the server's column check). */
-export const VERIFY_PROBLEMS: Readonly<Record<string, Localized>> = {
-  'record.missing': { fr: 'enregistrement manquant', en: 'record missing' },
-  'record.out_of_order': { fr: 'enregistrement hors séquence', en: 'record out of sequence' },
-  'record.unreadable': {
-    fr: 'enregistrement illisible ou non canonique',
-    en: 'record unreadable or not canonical',
-  },
-  'record.seq_mismatch': { fr: 'numéro de séquence altéré', en: 'sequence number altered' },
-  'record.hash_mismatch': { fr: 'empreinte de feuille altérée', en: 'leaf hash altered' },
-  'record.columns_mismatch': {
-    fr: 'colonnes de recherche différentes de l’enregistrement',
-    en: 'search columns differ from the record',
-  },
-  'checkpoint.bad_signature': {
-    fr: 'signature de point de contrôle invalide',
-    en: 'checkpoint signature invalid',
-  },
-  'checkpoint.wrong_log': {
-    fr: 'point de contrôle d’un autre journal',
-    en: 'checkpoint of another log',
-  },
-  'checkpoint.equivocation': {
-    fr: 'deux points de contrôle signés de même taille et de racines différentes (journal bifurqué)',
-    en: 'two signed checkpoints of one size with different roots (forked log)',
-  },
-  'checkpoint.root_mismatch': {
-    fr: 'racine différente de la racine signée',
-    en: 'root differs from the signed root',
-  },
-  'checkpoint.beyond_log': {
-    fr: 'point de contrôle au-delà de la fin du journal (fin tronquée)',
-    en: 'checkpoint beyond the end of the log (tail truncated)',
-  },
-  'receipt.bad_signature': { fr: 'signature de reçu invalide', en: 'receipt signature invalid' },
-  'receipt.not_in_log': { fr: 'reçu absent du journal', en: 'receipt not in the log' },
-  'log.size_mismatch': {
-    fr: 'taille du journal différente de sa tête',
-    en: 'log size differs from its head',
-  },
-};
-
+/** A record's outcome as a pill, in the audit log's words. */
 export function outcomeBadge(lang: Language, outcome: string): SafeHtml {
-  return badge(outcome, pick(lang, OUTCOME_LABELS, outcome));
+  return badge(outcome, pick(lang, LOG_OUTCOME_LABELS, outcome));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,77 +35,6 @@ export function agencyName(lang: Language, directory: Directory, id: unknown): H
   if (typeof id !== 'string' || !id) return '—';
   const entry = directory.get(id.toLowerCase());
   return entry ? entry.names[lang] : html`<code>${id}</code>`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Period bounds: a date (the whole day in the table's time zone), a local date-time, or RFC 3339.
-// ---------------------------------------------------------------------------------------------
-
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$/;
-
-export function isPeriodBound(value: unknown): boolean {
-  if (typeof value !== 'string' || value.length > 40) return false;
-  if (isTimestamp(value)) return true;
-  const local = LOCAL_DATE_TIME.exec(value);
-  return local !== null && isTimestamp(`${local[1]}-${local[2]}-${local[3]}`);
-}
-
-/** A date, a date-time without offset (the table's time), or an RFC 3339 date-time. */
-export function IsPeriodBound(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'isPeriodBound',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options,
-      validator: { validate: isPeriodBound },
-    });
-}
-
-/** The instant a wall-clock time of `timeZone` names (the later one, twice a year, is not chosen). */
-function zonedInstant(parts: readonly number[], timeZone: string): Date {
-  const [y, m, d, h = 0, mi = 0, s = 0] = parts;
-  const wall = Date.UTC(y, m - 1, d, h, mi, s);
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  const offset = (instant: number): number => {
-    const got = Object.fromEntries(
-      format.formatToParts(new Date(instant)).map((p) => [p.type, Number(p.value)]),
-    ) as Record<string, number>;
-    return (
-      Date.UTC(got.year, got.month - 1, got.day, got.hour % 24, got.minute, got.second) - instant
-    );
-  };
-  let instant = wall - offset(wall);
-  instant = wall - offset(instant);
-  return new Date(instant);
-}
-
-/**
- * The bound as the service takes it (RFC 3339). A date alone means the whole day in the table's
- * time zone: from its start, or, as an end, up to the start of the next day.
- */
-export function periodBound(value: string, timeZone: string, end: boolean): string {
-  const date = DATE_ONLY.exec(value);
-  if (date) {
-    const [y, m, d] = date.slice(1).map(Number);
-    return zonedInstant([y, m, d + (end ? 1 : 0)], timeZone).toISOString();
-  }
-  const local = LOCAL_DATE_TIME.exec(value);
-  if (local) {
-    const parts = local.slice(1, 6).map(Number);
-    return zonedInstant([...parts, Number(local[6] ?? 0)], timeZone).toISOString();
-  }
-  return value;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -264,17 +83,8 @@ const t = defineMessages({
   },
 });
 
-export interface SearchForm {
-  readonly agencyId?: string;
-  readonly caseId?: string;
-  readonly personId?: string;
-  readonly basis?: string;
-  readonly outcome?: string;
-  readonly action?: string;
-  readonly from?: string;
-  readonly to?: string;
-  readonly limit?: number;
-}
+/** The search's filters as typed (periods in the table's time zone; no limit: the default). */
+export type SearchForm = Omit<RecordSearch, 'before' | 'limit'> & { readonly limit?: number };
 
 interface Leaf {
   action?: string;
@@ -344,7 +154,7 @@ export function searchPage(
       <td>${formatDateTime(v, item.recordedAt)}</td>
       <td>${actionLabel(lang, leaf.action)}</td>
       <td>${leaf.outcome ? outcomeBadge(lang, leaf.outcome) : '—'}</td>
-      <td>${leaf.basis ? pick(lang, BASIS_LABELS, leaf.basis) : '—'}</td>
+      <td>${leaf.basis ? pick(lang, LOG_BASIS_LABELS, leaf.basis) : '—'}</td>
       <td>${partiesCell(lang, directory, leaf)}</td>
       <td>
         ${
@@ -376,14 +186,14 @@ export function searchPage(
         <label for="f-basis">${t(lang, 'basis')}</label>
         <select id="f-basis" name="basis">
           ${option('', t(lang, 'anyBasis'), form.basis)}
-          ${BASES.map((b) => option(b, pick(lang, BASIS_LABELS, b), form.basis))}
+          ${BASES.map((b) => option(b, pick(lang, LOG_BASIS_LABELS, b), form.basis))}
         </select>
       </div>
       <div class="field">
         <label for="f-outcome">${t(lang, 'outcome')}</label>
         <select id="f-outcome" name="outcome">
           ${option('', t(lang, 'anyOutcome'), form.outcome)}
-          ${AUDIT_OUTCOMES.map((o) => option(o, pick(lang, OUTCOME_LABELS, o), form.outcome))}
+          ${AUDIT_OUTCOMES.map((o) => option(o, pick(lang, LOG_OUTCOME_LABELS, o), form.outcome))}
         </select>
       </div>
       <div class="field">
@@ -584,9 +394,6 @@ const d = defineMessages({
   scope: { fr: 'Portée', en: 'Scope' },
   verdict: { fr: 'Verdict', en: 'Verdict' },
   scope_request: { fr: 'la demande', en: 'the request' },
-  pass: { fr: 'respectée', en: 'pass' },
-  fail: { fr: 'non respectée', en: 'fail' },
-  not_applicable: { fr: 'sans objet', en: 'not applicable' },
   noTrace: {
     fr: 'La trace complète est réservée aux responsables de la protection des renseignements et aux juristes de l’organisme coordonnateur.',
     en: "The full trace is for the coordinating agency's privacy officers and legal reviewers.",
@@ -792,7 +599,7 @@ function scopeText(
 function verdictBadge(lang: Language, verdict: string): SafeHtml {
   const kind = verdict === 'pass' ? 'ok' : verdict === 'fail' ? 'bad' : 'pending';
   const key = verdict === 'pass' || verdict === 'fail' ? verdict : 'not_applicable';
-  return badge(kind, d(lang, key));
+  return badge(kind, VERDICT_LABELS[key][lang]);
 }
 
 /** Why a released item's field stayed back: the field rule that holds it for this recipient. */
@@ -816,7 +623,7 @@ function fieldReason(
 /** The basis that allowed an item (`consent`, `life_safety:<test>`…), with the bundle's words. */
 function releasedBasis(lang: Language, bundle: PolicyBundle | undefined, basis: string): HtmlValue {
   const [kind, detail] = basis.split(':');
-  const label = BASIS_LABELS[kind]?.[lang];
+  const label = LOG_BASIS_LABELS[kind]?.[lang];
   const source = detail
     ? kind === 'legal_obligation'
       ? bundle?.obligations[detail]
@@ -872,12 +679,12 @@ function decisionSection(v: View, data: RecordPageData, leaf: RecordLeaf): HtmlV
     ${decision.dryRun ? html`<p>${d(lang, 'dryRun')}</p>` : ''}
     ${
       basis
-        ? html`<p>${d(lang, 'basisSentence', { basis: pick(lang, BASIS_LABELS, basis) })}</p>`
+        ? html`<p>${d(lang, 'basisSentence', { basis: pick(lang, LOG_BASIS_LABELS, basis) })}</p>`
         : ''
     }
     ${
       purpose
-        ? html`<p>${d(lang, 'purposeSentence', { purpose: pick(lang, PURPOSE_LABELS, purpose) })}</p>`
+        ? html`<p>${d(lang, 'purposeSentence', { purpose: pick(lang, LOG_PURPOSE_LABELS, purpose) })}</p>`
         : ''
     }
     ${request === undefined ? html`<p>${d(lang, 'ownPart')}</p>` : ''}
@@ -1244,10 +1051,10 @@ export function recordPage(v: View, data: RecordPageData): SafeHtml {
         list((leaf.parties ?? []).map((p) => agencyName(lang, directory, p))),
         Boolean(leaf.parties?.length),
       )}
-      ${fact(d(lang, 'basis'), pick(lang, BASIS_LABELS, leaf.basis ?? ''), Boolean(leaf.basis))}
+      ${fact(d(lang, 'basis'), pick(lang, LOG_BASIS_LABELS, leaf.basis ?? ''), Boolean(leaf.basis))}
       ${fact(
         d(lang, 'purpose'),
-        pick(lang, PURPOSE_LABELS, leaf.purpose ?? ''),
+        pick(lang, LOG_PURPOSE_LABELS, leaf.purpose ?? ''),
         Boolean(leaf.purpose),
       )}
       ${fact(

@@ -31,12 +31,12 @@ const t = defineMessages({
   lastDays: { fr: '{days} derniers jours', en: 'Last {days} days' },
   show: { fr: 'Afficher', en: 'Show' },
   scopeTable: {
-    fr: 'Toute la table : les chiffres couvrent chaque organisme. Ce sont des nombres seulement, sans personne ni dossier.',
-    en: 'The whole table: the figures cover every agency. Counts only, no person and no case.',
+    fr: 'Toute la table : les décisions et révisions de chaque organisme (vous les lisez toutes), les alertes de votre organisme. Ce sont des nombres seulement, sans personne ni dossier.',
+    en: "The whole table: every agency's decisions and reviews (you read them all), your agency's alerts. Counts only, no person and no case.",
   },
   scopeAgency: {
-    fr: 'La part de votre organisme seulement : les décisions où il est demandeur ou détenteur, les révisions de ces décisions et ses propres alertes. Ce sont des nombres seulement, sans personne ni dossier.',
-    en: "Your agency's part only: the decisions it requested or held, the reviews of those decisions and its own alerts. Counts only, no person and no case.",
+    fr: "La part de votre organisme seulement : les décisions qu'il a demandées, les recours à l'exception qui l'ont touché, les révisions de ses décisions (si votre rôle les lit) et ses propres alertes. Ce sont des nombres seulement, sans personne ni dossier.",
+    en: "Your agency's part only: the decisions it requested, the exception uses that involved it, the reviews of its decisions (if your role reads them) and its own alerts. Counts only, no person and no case.",
   },
   glance: { fr: 'En bref', en: 'At a glance' },
   decisions: { fr: 'Décisions de communication', en: 'Disclosure decisions' },
@@ -200,12 +200,16 @@ export class DashboardPageController {
           n(sum(figures.exceptionUses)),
           t(lang, 'exceptionsDetail', { days }),
         )}
-        ${card(
-          'reviews',
-          t(lang, 'reviews'),
-          n(figures.reviews.open),
-          t(lang, 'reviewsDetail', { overdue: n(figures.reviews.overdue) }),
-        )}
+        ${
+          figures.reviews
+            ? card(
+                'reviews',
+                t(lang, 'reviews'),
+                n(figures.reviews.open),
+                t(lang, 'reviewsDetail', { overdue: n(figures.reviews.overdue) }),
+              )
+            : ''
+        }
         ${card(
           'alerts',
           t(lang, 'alerts'),

@@ -15,9 +15,13 @@ import {
   type CheckpointClaims,
 } from '../../audit/audit-signer.js';
 import { AuditVerifyService, type ServerVerifyReport } from '../../audit/audit-verify.service.js';
-import { AuditProblems } from '../../audit/audit.problems.js';
 import type { AuditContext } from '../../audit/audit.types.js';
-import { CheckpointsService, type Checkpoint } from '../../audit/checkpoints.service.js';
+import {
+  CheckpointsService,
+  issueRecordedCheckpoint,
+  type Checkpoint,
+} from '../../audit/checkpoints.service.js';
+import { SERVER_VERIFY_PROBLEM_LABELS } from '../../audit/verify-problem-labels.js';
 import { ConsoleAccess } from '../../common/auth/access.decorator.js';
 import {
   hasRole,
@@ -32,7 +36,6 @@ import { InjectConfig } from '../../config/config.provider.js';
 import { html, type HtmlValue, type SafeHtml } from '../html.js';
 import { defineMessages, formatDateTime, formatNumber } from '../i18n.js';
 import { csrfField, type View } from '../layout.js';
-import { VERIFY_PROBLEMS } from './audit.view.js';
 import { badge, doneBox, pick, seeOther, sendPage, view } from './page-kit.js';
 
 export const EXPORT_FILE = 'filet-audit-export.ndjson';
@@ -186,15 +189,7 @@ export class IntegrityPagesController {
   @Post('integrity/checkpoints')
   @ConsoleAccess('privacy_officer')
   async issue(@Audit() ctx: AuditContext, @Res() reply: FastifyReply): Promise<void> {
-    await this.log.transaction(ctx, async ({ manager, record }) => {
-      const checkpoint = await this.checkpoints.issue(manager);
-      if (!checkpoint) throw new DomainError(AuditProblems.noCheckpoint);
-      await record({
-        action: 'audit.checkpoint.issue',
-        outcome: 'success',
-        targets: { treeSize: checkpoint.treeSize },
-      });
-    });
+    await issueRecordedCheckpoint(this.log, this.checkpoints, ctx);
     seeOther(reply, '/console/integrity?done=checkpoint');
   }
 
@@ -369,7 +364,9 @@ function reportBox(v: View, report: ServerVerifyReport): SafeHtml {
           ? badge('ok', t(lang, 'ok'))
           : badge(
               'bad',
-              t(lang, 'notOk', { problem: pick(lang, VERIFY_PROBLEMS, problem?.code ?? '') }),
+              t(lang, 'notOk', {
+                problem: pick(lang, SERVER_VERIFY_PROBLEM_LABELS, problem?.code ?? ''),
+              }),
             )
       }
       ${problem ? html`<code>${problem.code}</code>` : ''}

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AgenciesService } from '../../agencies/agencies.service.js';
 import { Audit } from '../../audit/audit-context.js';
@@ -21,29 +20,22 @@ import {
 import { NOTICE_STATUSES, type NoticeStatus } from '../../notices/notice.entity.js';
 import { NoticesService } from '../../notices/notices.service.js';
 import { PolicyService } from '../../policy/policy.service.js';
-import { detailBody, listBody, PAGE_SIZE, t } from './notices.view.js';
-import { sendPage, seeOther, view } from './page-kit.js';
-import type { AgencyNames } from './reviews.view.js';
-
-const blankToUndefined = ({ value }: { value: unknown }): unknown =>
-  value === '' ? undefined : value;
+import { Blank, DATETIME_LOCAL, localToInstant, PageOffset } from './form-values.js';
+import { detailBody, listBody, t } from './notices.view.js';
+import { agencyNames, PAGE_SIZE, sendPage, seeOther, view } from './page-kit.js';
 
 export class NoticesPageQueryDto {
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Blank()
   @IsIn(NOTICE_STATUSES)
   status?: NoticeStatus;
 
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Blank()
   @IsIn(['true'])
   overdue?: 'true';
 
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : Number(value)))
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
+  @PageOffset()
   offset?: number;
 }
 
@@ -53,8 +45,6 @@ export class NoticePageQueryDto {
   done?: 'withhold' | 'clear' | 'sent';
 }
 
-const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
-
 /** The "record as sent" form: the API's means, and the date as a browser's date-time field gives it. */
 export class NoticeSentFormDto {
   @IsIn(SEND_MEANS)
@@ -62,51 +52,9 @@ export class NoticeSentFormDto {
 
   /** Wall-clock time in the table's time zone (`<input type="datetime-local">`); empty: now. */
   @IsOptional()
-  @Transform(blankToUndefined)
-  @Matches(LOCAL_DATE_TIME)
+  @Blank()
+  @Matches(DATETIME_LOCAL)
   sentAt?: string;
-}
-
-/** Minutes the zone is ahead of UTC at an instant. */
-function zoneOffsetMinutes(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(at);
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(
-    part('year'),
-    part('month') - 1,
-    part('day'),
-    part('hour'),
-    part('minute'),
-    part('second'),
-  );
-  return Math.round((wall - at.getTime()) / 60_000);
-}
-
-/** A wall-clock time of the table's zone as an instant (RFC 3339, UTC); undefined if no such day. */
-export function localToInstant(local: string, timeZone: string): string | undefined {
-  const m = LOCAL_DATE_TIME.exec(local);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi] = m.slice(1).map(Number);
-  // A notice sent before the Unix epoch or near year 10000 is a typo (and PostgreSQL has no year 0).
-  if (y < 1970 || y > 9998) return undefined;
-  const check = new Date(Date.UTC(2000, mo - 1, d, h, mi));
-  check.setUTCFullYear(y); // Date.UTC reads years 0–99 as 1900–1999
-  const wall = check.getTime();
-  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59)
-    return undefined;
-  // Twice: the offset at the first guess may differ from the offset at the answer (DST change).
-  let instant = wall - zoneOffsetMinutes(new Date(wall), timeZone) * 60_000;
-  instant = wall - zoneOffsetMinutes(new Date(instant), timeZone) * 60_000;
-  return new Date(instant).toISOString();
 }
 
 /**
@@ -140,7 +88,7 @@ export class NoticesPagesController {
         limit: PAGE_SIZE,
         offset: q.offset,
       }),
-      this.agencyNames(),
+      this.agencies.listDirectory().then(agencyNames),
     ]);
     const v = view(request, this.config.timeZone);
     sendPage(reply, v, {
@@ -159,7 +107,10 @@ export class NoticesPagesController {
     @Query() q: NoticePageQueryDto,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const [notice, names] = await Promise.all([this.notices.get(caller, id), this.agencyNames()]);
+    const [notice, names] = await Promise.all([
+      this.notices.get(caller, id),
+      this.agencies.listDirectory().then(agencyNames),
+    ]);
     const v = view(request, this.config.timeZone);
     sendPage(reply, v, {
       title: t(v.lang, 'detailTitle'),
@@ -224,10 +175,5 @@ export class NoticesPagesController {
       ...(sentAt ? { sentAt } : {}),
     });
     seeOther(reply, `/console/notices/${id}?done=sent`);
-  }
-
-  /** Names from the agency directory, which every signed-in agency reads (GET /v1/agencies). */
-  private async agencyNames(): Promise<AgencyNames> {
-    return new Map((await this.agencies.listDirectory()).map((a) => [a.id, a.names]));
   }
 }

@@ -6,17 +6,17 @@ import type { PolicyBundle } from '../../policy/bundle.types.js';
 import { html, type HtmlValue, type SafeHtml } from '../html.js';
 import { defineMessages, formatDateTime, formatNumber } from '../i18n.js';
 import { csrfField, type View } from '../layout.js';
-import { badge, doneBox, pick, query } from './page-kit.js';
+import { REVIEW_BASIS_LABELS, REVIEW_PURPOSE_LABELS } from './disclosure-labels.js';
 import {
-  actor,
-  agencyName,
-  BASIS_LABELS,
-  categoryLabel,
-  dueCell,
-  labelled,
-  PURPOSE_LABELS,
+  badge,
+  checkboxFilter,
+  doneBox,
+  offsetPager,
+  pick,
+  query,
   type AgencyNames,
-} from './reviews.view.js';
+} from './page-kit.js';
+import { actor, agencyName, categoryLabel, dueCell, labelled } from './reviews.view.js';
 
 export const t = defineMessages({
   listTitle: { fr: 'Avis retenus', en: 'Held notices' },
@@ -42,9 +42,6 @@ export const t = defineMessages({
   overdue: { fr: 'En retard', en: 'Overdue' },
   openNotice: { fr: 'Ouvrir l’avis de la décision', en: 'Open the notice of decision' },
   none: { fr: 'Aucun avis ne correspond à ces filtres.', en: 'No notice matches these filters.' },
-  previous: { fr: 'Page précédente', en: 'Previous page' },
-  next: { fr: 'Page suivante', en: 'Next page' },
-  pages: { fr: 'Pages', en: 'Pages' },
   // Detail
   back: { fr: 'Retour aux avis', en: 'Back to the notices' },
   theNotice: { fr: 'L’avis', en: 'The notice' },
@@ -155,8 +152,6 @@ export interface NoticeListQuery {
   readonly offset?: number;
 }
 
-export const PAGE_SIZE = 50;
-
 export function listBody(
   view: View,
   data: {
@@ -184,18 +179,7 @@ export function listBody(
           )}
         </select>
       </div>
-      <div class="field">
-        <span>
-          <input
-            type="checkbox"
-            id="overdue"
-            name="overdue"
-            value="true"
-            ${q.overdue ? html` checked` : ''}
-          />
-          <label for="overdue">${t(lang, 'overdueOnly')}</label>
-        </span>
-      </div>
+      ${checkboxFilter('overdue', 'true', t(lang, 'overdueOnly'), Boolean(q.overdue))}
       <button type="submit">${t(lang, 'apply')}</button>
     </form>
     ${
@@ -233,14 +217,7 @@ export function listBody(
           </table>`
         : html`<p>${t(lang, 'none')}</p>`
     }
-    ${
-      offset > 0 || items.length === PAGE_SIZE
-        ? html`<nav class="pager" aria-label="${t(lang, 'pages')}">
-            ${offset > 0 ? html`<a href="${link(Math.max(0, offset - PAGE_SIZE))}">${t(lang, 'previous')}</a>` : ''}
-            ${items.length === PAGE_SIZE ? html`<a href="${link(offset + PAGE_SIZE)}">${t(lang, 'next')}</a>` : ''}
-          </nav>`
-        : ''
-    }`;
+    ${offsetPager(lang, { offset, rows: items.length }, link)}`;
 }
 
 export interface NoticeDetailData {
@@ -383,9 +360,9 @@ export function detailBody(view: View, data: NoticeDetailData): SafeHtml {
     <h2>${t(lang, 'disclosure')}</h2>
     <dl class="facts">
       <dt>${t(lang, 'basis')}</dt>
-      <dd>${labelled(lang, BASIS_LABELS, n.disclosure.basis)}</dd>
+      <dd>${labelled(lang, REVIEW_BASIS_LABELS, n.disclosure.basis)}</dd>
       <dt>${t(lang, 'purpose')}</dt>
-      <dd>${labelled(lang, PURPOSE_LABELS, n.disclosure.purpose)}</dd>
+      <dd>${labelled(lang, REVIEW_PURPOSE_LABELS, n.disclosure.purpose)}</dd>
       <dt>${t(lang, 'categories')}</dt>
       <dd>
         ${n.disclosure.categories.length ? n.disclosure.categories.map((c) => html`${categoryLabel(lang, bundle, c)} `) : '—'}

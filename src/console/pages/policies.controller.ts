@@ -13,7 +13,7 @@ import {
   Principal,
   type PrincipalContext,
 } from '../../common/auth/principal.js';
-import type { Language } from '../../common/i18n/language.js';
+import type { Language, Localized } from '../../common/i18n/language.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { InjectConfig } from '../../config/config.provider.js';
 import { POLICY_FILES, type PolicyBundle } from '../../policy/bundle.types.js';
@@ -24,6 +24,7 @@ import { ReplayFormDto, ReplayPageQueryDto } from '../dto/policies.dto.js';
 import { html, type SafeHtml } from '../html.js';
 import { defineMessages, formatDateTime, type Locale } from '../i18n.js';
 import { csrfField, type View } from '../layout.js';
+import { REPLAY_OUTCOME_LABELS, VERDICT_LABELS } from './disclosure-labels.js';
 import { badge, sendPage, view } from './page-kit.js';
 
 const t = defineMessages({
@@ -141,21 +142,9 @@ const t = defineMessages({
   none: { fr: 'aucune', en: 'none' },
 });
 
-const OUTCOMES: Record<string, { fr: string; en: string }> = {
-  permit: { fr: 'communiqué', en: 'released' },
-  partial: { fr: 'communiqué en partie', en: 'partly released' },
-  deny: { fr: 'refusé', en: 'refused' },
-  pending: { fr: 'en attente d’approbation', en: 'awaiting approval' },
-};
-const VERDICTS: Record<string, { fr: string; en: string }> = {
-  pass: { fr: 'respectée', en: 'pass' },
-  fail: { fr: 'non respectée', en: 'fail' },
-  not_applicable: { fr: 'sans objet', en: 'not applicable' },
-};
-
 function label(
   lang: Language,
-  table: Record<string, { fr: string; en: string }>,
+  table: Readonly<Record<string, Localized>>,
   key: string | null,
 ): string {
   if (key === null) return t(lang, 'notEvaluated');
@@ -169,6 +158,44 @@ function ruleDescription(bundle: PolicyBundle, lang: Language, id: string): stri
     bundle.obligations[id]?.description[lang] ??
     ''
   );
+}
+
+/** A rule, a test or a duty of the bundle: what it requires, and its source. */
+interface Cited {
+  readonly description: Localized;
+  readonly citation: string;
+}
+
+/**
+ * A table of rules, tests or duties by id, named by the heading `labelledBy` points to; `anchor`
+ * gives a row its own id (for links to it), `note` a line under its description.
+ */
+function citedTable<T extends Cited>(
+  lang: Language,
+  labelledBy: string,
+  idHeader: string,
+  entries: readonly (readonly [string, T])[],
+  options: { anchor?: (id: string) => string; note?: (entry: T) => string } = {},
+): SafeHtml {
+  return html`<table aria-labelledby="${labelledBy}">
+    <thead>
+      <tr>
+        <th scope="col">${idHeader}</th>
+        <th scope="col">${t(lang, 'description')}</th>
+        <th scope="col">${t(lang, 'citation')}</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${entries.map(
+        ([id, entry]) =>
+          html`<tr${options.anchor ? html` id="${options.anchor(id)}"` : ''}>
+            <td><code>${id}</code></td>
+            <td>${entry.description[lang]}${options.note ? html`<br /><small>${options.note(entry)}</small>` : ''}</td>
+            <td>${entry.citation}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 function bundlePage(
@@ -192,25 +219,9 @@ function bundlePage(
     ${canReplay ? html`<p><a href="/console/policies/replay">${t(lang, 'replayLink')}</a></p>` : ''}
 
     <h2 id="rules">${t(lang, 'rules')}</h2>
-    <table aria-labelledby="rules">
-      <thead>
-        <tr>
-          <th scope="col">${t(lang, 'rule')}</th>
-          <th scope="col">${t(lang, 'description')}</th>
-          <th scope="col">${t(lang, 'citation')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${Object.entries(bundle.rules).map(
-          ([id, rule]) =>
-            html`<tr id="rule-${id}">
-              <td><code>${id}</code></td>
-              <td>${rule.description[lang]}</td>
-              <td>${rule.citation}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${citedTable(lang, 'rules', t(lang, 'rule'), Object.entries(bundle.rules), {
+      anchor: (id) => `rule-${id}`,
+    })}
 
     <h2 id="exception">${t(lang, 'exceptions')}</h2>
     <h3>${t(lang, 'criteria')}</h3>
@@ -224,29 +235,9 @@ function bundlePage(
       )}
     </ul>
     <h3 id="tests">${t(lang, 'tests')}</h3>
-    <table aria-labelledby="tests">
-      <thead>
-        <tr>
-          <th scope="col">${t(lang, 'test')}</th>
-          <th scope="col">${t(lang, 'description')}</th>
-          <th scope="col">${t(lang, 'citation')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${Object.entries(bundle.exceptions.tests).map(
-          ([id, test]) =>
-            html`<tr>
-              <td><code>${id}</code></td>
-              <td>
-                ${test.description[lang]}<br /><small
-                  >${t(lang, 'hours', { n: test.durationHours })}</small
-                >
-              </td>
-              <td>${test.citation}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${citedTable(lang, 'tests', t(lang, 'test'), Object.entries(bundle.exceptions.tests), {
+      note: (test) => t(lang, 'hours', { n: test.durationHours }),
+    })}
 
     <h2 id="regimes">${t(lang, 'regimes')}</h2>
     <table aria-labelledby="regimes">
@@ -280,46 +271,15 @@ function bundlePage(
     </table>
 
     <h2 id="obligations">${t(lang, 'obligations')}</h2>
-    <table aria-labelledby="obligations">
-      <thead>
-        <tr>
-          <th scope="col">${t(lang, 'rule')}</th>
-          <th scope="col">${t(lang, 'description')}</th>
-          <th scope="col">${t(lang, 'citation')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${Object.entries(bundle.obligations).map(
-          ([id, o]) =>
-            html`<tr>
-              <td><code>${id}</code></td>
-              <td>${o.description[lang]}</td>
-              <td>${o.citation}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${citedTable(lang, 'obligations', t(lang, 'rule'), Object.entries(bundle.obligations))}
 
     <h2 id="field-rules">${t(lang, 'fieldRules')}</h2>
-    <table aria-labelledby="field-rules">
-      <thead>
-        <tr>
-          <th scope="col">${t(lang, 'rule')}</th>
-          <th scope="col">${t(lang, 'description')}</th>
-          <th scope="col">${t(lang, 'citation')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${bundle.fieldRules.map(
-          (r) =>
-            html`<tr>
-              <td><code>${r.id}</code></td>
-              <td>${r.description[lang]}</td>
-              <td>${r.citation}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${citedTable(
+      lang,
+      'field-rules',
+      t(lang, 'rule'),
+      bundle.fieldRules.map((r) => [r.id, r] as const),
+    )}
 
     <h2 id="categories">${t(lang, 'categories')}</h2>
     <table aria-labelledby="categories">
@@ -368,7 +328,7 @@ function bundlePage(
 }
 
 function sideSummary(lang: Language, side: DecisionSide): string {
-  return `${label(lang, OUTCOMES, side.outcome)} — ${t(lang, 'items', { n: side.released.length })}`;
+  return `${label(lang, REPLAY_OUTCOME_LABELS, side.outcome)} — ${t(lang, 'items', { n: side.released.length })}`;
 }
 
 function replayResult(lang: Language, result: ReplayResponse, bundle: PolicyBundle): SafeHtml {
@@ -411,8 +371,8 @@ function replayResult(lang: Language, result: ReplayResponse, bundle: PolicyBund
       <tbody>
         <tr>
           <th scope="row">${t(lang, 'outcome')}</th>
-          <td>${badge(result.original.outcome, label(lang, OUTCOMES, result.original.outcome))}</td>
-          <td>${badge(result.replayed.outcome, label(lang, OUTCOMES, result.replayed.outcome))}</td>
+          <td>${badge(result.original.outcome, label(lang, REPLAY_OUTCOME_LABELS, result.original.outcome))}</td>
+          <td>${badge(result.replayed.outcome, label(lang, REPLAY_OUTCOME_LABELS, result.replayed.outcome))}</td>
         </tr>
         <tr>
           <th scope="row">${t(lang, 'released')}</th>
@@ -450,8 +410,8 @@ function replayResult(lang: Language, result: ReplayResponse, bundle: PolicyBund
                       >
                     </td>
                     <td><code>${c.scope}</code></td>
-                    <td>${label(lang, VERDICTS, c.from)}</td>
-                    <td>${label(lang, VERDICTS, c.to)}</td>
+                    <td>${label(lang, VERDICT_LABELS, c.from)}</td>
+                    <td>${label(lang, VERDICT_LABELS, c.to)}</td>
                   </tr>`,
               )}
             </tbody>

@@ -1,10 +1,8 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsOptional, IsUUID } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AgenciesService } from '../../agencies/agencies.service.js';
-import type { AgencyDirectoryEntryDto } from '../../agencies/dto/agency-view.dto.js';
 import { Audit } from '../../audit/audit-context.js';
 import { AuditViewsService, type CommunicationEntry } from '../../audit/audit-views.service.js';
 import type { AuditContext } from '../../audit/audit.types.js';
@@ -28,7 +26,8 @@ import {
   PURPOSE_LABELS,
   reasonLabel,
 } from './disclosure-labels.js';
-import { query, sendPage, view } from './page-kit.js';
+import { Blank, periodBounds } from './form-values.js';
+import { agencyNames, query, sendPage, view, type AgencyNames } from './page-kit.js';
 
 const t = defineMessages({
   title: { fr: 'Registre des communications', en: 'Register of communications' },
@@ -69,90 +68,24 @@ const t = defineMessages({
   unknownAgency: { fr: 'organisme inconnu', en: 'unknown agency' },
 });
 
-const blankToUndefined = ({ value }: { value: unknown }): unknown =>
-  value === '' ? undefined : value;
-
 export class RegisterPageQueryDto {
   /** The holder agency (default: the caller's own). */
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Blank()
   @IsUUID()
   holder?: string;
 
   /** A day (`YYYY-MM-DD`, from its start in the table's time zone) or an instant, included. */
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Blank()
   @IsTimestamp()
   from?: string;
 
   /** A day (included, to its end in the table's time zone) or an instant (excluded). */
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Blank()
   @IsTimestamp()
   to?: string;
-}
-
-/** Milliseconds since the epoch of a UTC date and time (years below 100 too, unlike Date.UTC). */
-function utc(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, 0);
-  return date.getTime();
-}
-
-/** Minutes the zone is ahead of UTC at an instant. */
-function offsetMinutes(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    era: 'short',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const part = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
-  // Year 1 BC is shown as "1" with its era.
-  const year =
-    parts.find((p) => p.type === 'era')?.value === 'BC' ? 1 - part('year') : part('year');
-  const asUtc = utc(year, part('month'), part('day'), part('hour'), part('minute'), part('second'));
-  return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
-}
-
-/** The instant a day starts in the time zone, `days` days after `day`. */
-export function startOfDay(day: string, timeZone: string, days = 0): string {
-  const [y, m, d] = day.split('-').map(Number);
-  const midnightUtc = utc(y, m, d + days);
-  let instant = midnightUtc - offsetMinutes(midnightUtc, timeZone) * 60_000;
-  // Once more at the instant found: the offset may differ there (a change of time that night).
-  instant = midnightUtc - offsetMinutes(instant, timeZone) * 60_000;
-  return new Date(instant).toISOString();
-}
-
-/**
- * The period as the service takes it: a day runs from its start in the table's time zone, and a
- * `to` day is included whole; an instant is passed as is (as the API takes it).
- */
-export function periodBounds(
-  from: string | undefined,
-  to: string | undefined,
-  timeZone: string,
-): { from?: string; to?: string } {
-  // Past the calendar PostgreSQL reads (before year 1, after 9999), a bound excludes nothing.
-  const inCalendar = (instant: string | undefined): string | undefined =>
-    instant && /^(?!0000)\d{4}-/.test(instant) ? instant : undefined;
-  return {
-    from: inCalendar(from && DATE_ONLY.test(from) ? startOfDay(from, timeZone) : from),
-    to: inCalendar(to && DATE_ONLY.test(to) ? startOfDay(to, timeZone, 1) : to),
-  };
-}
-
-export type AgencyNames = ReadonlyMap<string, { fr: string; en: string }>;
-
-export function agencyNames(directory: readonly AgencyDirectoryEntryDto[]): AgencyNames {
-  return new Map(directory.map((a) => [a.id, a.names]));
 }
 
 export function agencyName(

@@ -1,18 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AgenciesService } from '../../agencies/agencies.service.js';
@@ -34,42 +22,27 @@ import { PolicyService } from '../../policy/policy.service.js';
 import { CommentDto } from '../../reviews/dto/review-input.dto.js';
 import { REVIEW_OUTCOMES, type ReviewOutcome } from '../../reviews/review.entity.js';
 import { ReviewsService } from '../../reviews/reviews.service.js';
-import { sendPage, seeOther, view } from './page-kit.js';
-import {
-  COUNT_LIMIT,
-  detailBody,
-  listBody,
-  PAGE_SIZE,
-  t,
-  type AgencyNames,
-  type ReviewDetail,
-} from './reviews.view.js';
-
-/** An empty form field is an absent one (a filter left blank, a textarea left empty). */
-const blankToUndefined = ({ value }: { value: unknown }): unknown =>
-  value === '' ? undefined : value;
+import { Blank, PageOffset } from './form-values.js';
+import { agencyNames, PAGE_SIZE, sendPage, seeOther, view } from './page-kit.js';
+import { COUNT_LIMIT, detailBody, listBody, t, type ReviewDetail } from './reviews.view.js';
 
 export class ReviewsPageQueryDto {
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Blank()
   @IsIn(['open', 'decided'])
   status?: 'open' | 'decided';
 
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Blank()
   @IsIn(['true'])
   overdue?: 'true';
 
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Blank()
   @IsUUID()
   decisionId?: string;
 
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : Number(value)))
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
+  @PageOffset()
   offset?: number;
 }
 
@@ -91,7 +64,7 @@ export class ReviewDecisionFormDto {
   reasons: string;
 
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Blank()
   @IsString()
   @MinLength(1)
   @MaxLength(4000)
@@ -159,7 +132,7 @@ export class ReviewsPagesController {
     const review = (await this.reviews.get(caller, id)) as unknown as ReviewDetail;
     const decision = review.decision;
     const [names, bundle, auditSeq] = await Promise.all([
-      this.agencyNames(),
+      this.agencies.listDirectory().then(agencyNames),
       decision?.policyBundleHash
         ? this.policy.byHash(decision.policyBundleHash)
         : Promise.resolve(undefined),
@@ -213,11 +186,6 @@ export class ReviewsPagesController {
       ...(body.remediation === undefined ? {} : { remediation: body.remediation }),
     });
     seeOther(reply, `/console/reviews/${id}?done=decision`);
-  }
-
-  /** Names from the agency directory, which every signed-in agency reads (GET /v1/agencies). */
-  private async agencyNames(): Promise<AgencyNames> {
-    return new Map((await this.agencies.listDirectory()).map((a) => [a.id, a.names]));
   }
 
   /**

@@ -5,10 +5,21 @@ import type { ReviewSummary } from '../../reviews/reviews.service.js';
 import { html, type HtmlValue, type SafeHtml } from '../html.js';
 import { defineMessages, formatDateTime, formatNumber } from '../i18n.js';
 import { csrfField, type View } from '../layout.js';
-import { badge, doneBox, pick, query } from './page-kit.js';
-
-/** Agency names by id (the directory every signed-in agency may read). */
-export type AgencyNames = ReadonlyMap<string, Localized>;
+import {
+  REVIEW_BASIS_LABELS,
+  REVIEW_DECISION_OUTCOME_LABELS,
+  REVIEW_PURPOSE_LABELS,
+  REVIEW_VERDICT_LABELS,
+} from './disclosure-labels.js';
+import {
+  badge,
+  checkboxFilter,
+  doneBox,
+  offsetPager,
+  pick,
+  query,
+  type AgencyNames,
+} from './page-kit.js';
 
 export const t = defineMessages({
   listTitle: { fr: 'Révisions juridiques', en: 'Legal reviews' },
@@ -44,9 +55,6 @@ export const t = defineMessages({
     en: 'No review matches these filters.',
   },
   openReview: { fr: 'ouvrir sa révision', en: 'open its review' },
-  previous: { fr: 'Page précédente', en: 'Previous page' },
-  next: { fr: 'Page suivante', en: 'Next page' },
-  pages: { fr: 'Pages', en: 'Pages' },
   // Detail
   summary: { fr: 'La révision', en: 'The review' },
   caseId: { fr: 'Dossier', en: 'Case' },
@@ -208,36 +216,10 @@ const OUTCOME_BADGES: Readonly<Record<string, string>> = {
   remediation_required: 'warn',
 };
 
-const DECISION_OUTCOMES: Readonly<Record<string, Localized>> = {
-  permit: { fr: 'Communiquée', en: 'Disclosed' },
-  partial: { fr: 'Communiquée en partie', en: 'Partly disclosed' },
-  deny: { fr: 'Refusée', en: 'Refused' },
-  pending: { fr: 'En attente du détenteur', en: 'Awaiting the holder' },
-};
-
-const VERDICTS: Readonly<Record<string, Localized>> = {
-  pass: { fr: 'satisfaite', en: 'pass' },
-  fail: { fr: 'non satisfaite', en: 'fail' },
-  not_applicable: { fr: 'sans objet', en: 'not applicable' },
-};
 const VERDICT_BADGES: Readonly<Record<string, string>> = {
   pass: 'ok',
   fail: 'bad',
   not_applicable: 'pending',
-};
-
-export const BASIS_LABELS: Readonly<Record<string, Localized>> = {
-  consent: { fr: 'Consentement', en: 'Consent' },
-  life_safety: { fr: 'Exception de protection (vie ou sécurité)', en: 'Life or safety exception' },
-  legal_obligation: { fr: 'Obligation légale', en: 'Legal obligation' },
-};
-
-export const PURPOSE_LABELS: Readonly<Record<string, Localized>> = {
-  risk_assessment: { fr: 'Évaluation du risque', en: 'Risk assessment' },
-  safety_planning: { fr: 'Plan de sécurité', en: 'Safety planning' },
-  risk_management: { fr: 'Gestion du risque', en: 'Risk management' },
-  emergency: { fr: 'Urgence', en: 'Emergency' },
-  judicial_proceedings: { fr: 'Procédures judiciaires', en: 'Judicial proceedings' },
 };
 
 /** A label from a dictionary, with its code beside it so officers can search the log. */
@@ -311,7 +293,6 @@ export interface ListQuery {
   readonly offset?: number;
 }
 
-export const PAGE_SIZE = 50;
 /** The service's largest page: counts at or past it read "200+". */
 export const COUNT_LIMIT = 200;
 
@@ -355,18 +336,7 @@ export function listBody(
           <option value="decided" ${selected('decided')}>${t(lang, 'decidedPlural')}</option>
         </select>
       </div>
-      <div class="field">
-        <span>
-          <input
-            type="checkbox"
-            id="overdue"
-            name="overdue"
-            value="true"
-            ${q.overdue ? html` checked` : ''}
-          />
-          <label for="overdue">${t(lang, 'overdueOnly')}</label>
-        </span>
-      </div>
+      ${checkboxFilter('overdue', 'true', t(lang, 'overdueOnly'), Boolean(q.overdue))}
       <button type="submit">${t(lang, 'apply')}</button>
     </form>
     ${
@@ -414,14 +384,7 @@ export function listBody(
           </table>`
         : html`<p>${t(lang, 'none')}</p>`
     }
-    ${
-      offset > 0 || items.length === PAGE_SIZE
-        ? html`<nav class="pager" aria-label="${t(lang, 'pages')}">
-            ${offset > 0 ? html`<a href="${link(Math.max(0, offset - PAGE_SIZE))}">${t(lang, 'previous')}</a>` : ''}
-            ${items.length === PAGE_SIZE ? html`<a href="${link(offset + PAGE_SIZE)}">${t(lang, 'next')}</a>` : ''}
-          </nav>`
-        : ''
-    }`;
+    ${offsetPager(lang, { offset, rows: items.length }, link)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -572,7 +535,7 @@ function fieldNames(
 
 /** A basis as applied to one item, e.g. `life_safety:on-compelling`: the basis in words, the code. */
 function basisLabel(lang: Language, basis: string): SafeHtml {
-  const label = pick(lang, BASIS_LABELS, basis.split(':')[0]);
+  const label = pick(lang, REVIEW_BASIS_LABELS, basis.split(':')[0]);
   return label === basis.split(':')[0]
     ? html`<code>${basis}</code>`
     : html`${label} (<code>${basis}</code>)`;
@@ -591,10 +554,13 @@ function decisionSection(view: View, data: DetailData, decision: DecisionView): 
     [t(lang, 'person'), decision.personId ? html`<code>${decision.personId}</code>` : '—'],
     [
       t(lang, 'decisionOutcome'),
-      decision.outcome ? labelled(lang, DECISION_OUTCOMES, decision.outcome) : '—',
+      decision.outcome ? labelled(lang, REVIEW_DECISION_OUTCOME_LABELS, decision.outcome) : '—',
     ],
-    [t(lang, 'basis'), request.basis ? labelled(lang, BASIS_LABELS, request.basis) : '—'],
-    [t(lang, 'purpose'), request.purpose ? labelled(lang, PURPOSE_LABELS, request.purpose) : '—'],
+    [t(lang, 'basis'), request.basis ? labelled(lang, REVIEW_BASIS_LABELS, request.basis) : '—'],
+    [
+      t(lang, 'purpose'),
+      request.purpose ? labelled(lang, REVIEW_PURPOSE_LABELS, request.purpose) : '—',
+    ],
     [
       t(lang, 'categories'),
       request.categories?.length
@@ -768,7 +734,7 @@ function traceSection(view: View, data: DetailData, decision: DecisionView): Saf
               <td>${ruleText(lang, bundle, entry.rule)}</td>
               <td>${scopeText(lang, bundle, entry.scope)}</td>
               <td>
-                ${badge(VERDICT_BADGES[entry.verdict] ?? 'pending', pick(lang, VERDICTS, entry.verdict))}
+                ${badge(VERDICT_BADGES[entry.verdict] ?? 'pending', pick(lang, REVIEW_VERDICT_LABELS, entry.verdict))}
               </td>
               <td>${bundle?.rules[entry.rule]?.citation ?? '—'}</td>
               <td>${factsText(entry.facts)}</td>

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AgenciesService } from '../../agencies/agencies.service.js';
@@ -28,14 +28,17 @@ import { html, type HtmlValue, type SafeHtml } from '../html.js';
 import { defineMessages, formatDateTime, formatNumber } from '../i18n.js';
 import { csrfField, type View } from '../layout.js';
 import { BASIS_LABELS, HOLD_REASON_LABELS, label, PURPOSE_LABELS } from './disclosure-labels.js';
-import { doneBox, query, seeOther, sendPage, view } from './page-kit.js';
+import { Blank } from './form-values.js';
 import {
-  agencyName,
   agencyNames,
-  categoryList,
-  reasonList,
+  doneBox,
+  query,
+  seeOther,
+  sendPage,
+  view,
   type AgencyNames,
-} from './register.controller.js';
+} from './page-kit.js';
+import { agencyName, categoryList, reasonList } from './register.controller.js';
 
 const t = defineMessages({
   title: { fr: "Demandes d'accès", en: 'Subject access' },
@@ -116,12 +119,9 @@ const t = defineMessages({
   },
 });
 
-const blankToUndefined = ({ value }: { value: unknown }): unknown =>
-  value === '' ? undefined : value;
-
 export class AccessPageQueryDto {
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Blank()
   @IsUUID()
   personId?: string;
 
@@ -142,7 +142,7 @@ export class HoldFormDto {
 
   /** The report to come back to. */
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Blank()
   @IsUUID()
   personId?: string;
 }
@@ -150,7 +150,7 @@ export class HoldFormDto {
 export class ReleaseFormDto {
   /** The report to come back to. */
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Blank()
   @IsUUID()
   personId?: string;
 }
