@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
+  AXE_VERSION,
   axeViolations,
   launchChromium,
   newContext,
@@ -71,6 +72,8 @@ describe('console in a real browser', () => {
     await broker.waitFor(/Filet is ready/);
     const demo = spawnNode(DEMO, ['--lang', 'en'], env);
     expect(await demo.exited()).toBe(0);
+    // This run's pictures only.
+    await rm(SCREENSHOTS, { recursive: true, force: true });
     await mkdir(SCREENSHOTS, { recursive: true });
     const db = new pg.Client({ connectionString: database.url });
     await db.connect();
@@ -420,11 +423,16 @@ describe('console in a real browser', () => {
     await context.close();
   });
 
-  it('axe-core finds no serious or critical violation on any page, in either language', () => {
+  it('axe-core finds no serious or critical violation on any page, in either language', async () => {
     const serious = axeResults.flatMap((r) =>
       r.violations
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => `${r.page}.${r.lang}: ${v.id} (${v.impact}) ${v.help} ×${v.nodes}`),
+    );
+    // Kept with the screenshots: every page view checked, and what axe found there (any impact).
+    await writeFile(
+      join(SCREENSHOTS, 'axe.json'),
+      `${JSON.stringify({ axe: AXE_VERSION, pageViews: axeResults.length, results: axeResults }, null, 2)}\n`,
     );
     expect(axeResults.length).toBeGreaterThanOrEqual(20);
     expect(serious).toEqual([]);

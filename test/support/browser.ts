@@ -45,6 +45,15 @@ export async function newContext(
   return context;
 }
 
+/** The axe-core release the checks run with. */
+export const AXE_VERSION = (
+  JSON.parse(
+    readFileSync(createRequire(import.meta.url).resolve('axe-core/package.json'), 'utf8'),
+  ) as {
+    version: string;
+  }
+).version;
+
 const AXE_SOURCE = readFileSync(
   createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
   'utf8',
