@@ -77,12 +77,13 @@ async function main(): Promise<void> {
     // The demo's staff sign in to the console through a local OpenID provider, unless the
     // agencies' own providers are configured.
     if (config.demoSeed && !config.consoleIdentityProvidersFile) {
+      const providers = app.get(IdentityProviders);
       demoIdp = await startDemoIdentityProvider({
         host: config.host,
         port: config.demoIdpPort,
-        redirectUri: `${config.publicUrl}/console/callback`,
+        redirectUri: providers.redirectUri(),
       });
-      app.get(IdentityProviders).use(demoIdp.entries);
+      providers.use(demoIdp.entries);
     }
     printBanner({
       demoIdentityProvider: demoIdp?.issuer,

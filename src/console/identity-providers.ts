@@ -45,22 +45,15 @@ export class IdentityProviders {
 
   constructor(@InjectConfig() private readonly config: AppConfig) {
     this.entries = [...config.consoleIdentityProviders];
-    this.publicUrl = config.publicUrl;
   }
 
-  private publicUrl: string;
-
-  /**
-   * Replaces the providers: the demo's, once it listens (its secrets made in the same process).
-   * `publicUrl` is where this broker is reached, when it listens on a port chosen at start.
-   */
-  use(entries: readonly IdentityProviderEntry[], publicUrl = this.config.publicUrl): void {
+  /** Replaces the providers: the demo's, once it listens (its secrets made in the same process). */
+  use(entries: readonly IdentityProviderEntry[]): void {
     this.entries = parseIdentityProviders(entries, {
       env: {},
       production: this.config.nodeEnv === 'production',
       inlineSecrets: true,
     });
-    this.publicUrl = publicUrl;
     this.discovered.clear();
   }
 
@@ -74,7 +67,7 @@ export class IdentityProviders {
 
   /** Where the providers send people back. */
   redirectUri(): string {
-    return `${this.publicUrl}/console/callback`;
+    return `${this.config.publicUrl}/console/callback`;
   }
 
   configuration(entry: IdentityProviderEntry): Promise<oidc.Configuration> {

@@ -508,10 +508,9 @@ export class PoliciesPageController {
       input = { bundle: { files } };
     }
     const result = await this.replays.replay(caller, ctx, body.decisionId, input);
-    const bundle =
-      body.mode === 'proposal' || !(await this.policies.byHash(result.bundle.hash))
-        ? this.policies.current()
-        : ((await this.policies.byHash(result.bundle.hash)) ?? this.policies.current());
+    // The rules' words from the bundle replayed under when it was once in force; a proposal's
+    // (not stored as a bundle in force) from the bundle in force now.
+    const bundle = (await this.policies.byHash(result.bundle.hash)) ?? this.policies.current();
     sendPage(reply, v, {
       title: t(v.lang, 'replayTitle'),
       section: 'policies',
